@@ -1,0 +1,94 @@
+"""gradfit: Keras's way of training neural networks, on NumPy.
+
+    import gradfit as tf
+    from gradfit import keras
+"""
+__version__ = "0.1.0"
+
+from . import backend, errors, nest
+from .backend import DType, as_dtype
+from .tensor import Tensor, TensorShape, Variable, constant, convert_to_tensor, is_tensor
+from . import ops
+from .autodiff import GradientTape, UnconnectedGradients, custom_gradient, stop_gradient
+from . import autodiff, debugging, linalg, math, nn, random
+from .function import config, device, executing_eagerly, function, name_scope
+
+from .ops.math import (abs, acos, acosh, add, add_n, asin, asinh, atan, atan2, atanh, cast, ceil, clip_by_value,
+                       cos, cosh, divide, equal, exp, expm1, floor, floordiv, greater, greater_equal, less,
+                       less_equal, log, log1p, logical_and, logical_not, logical_or, logical_xor, maximum, minimum,
+                       mod, multiply, negative, not_equal, pow, reciprocal, round, rsqrt, saturate_cast, sigmoid,
+                       sign, sin, sinh, sqrt, square, squared_difference, subtract, tan, tanh, truediv, where)
+from .ops.reduction import (argmax, argmin, cumsum, reduce_all, reduce_any, reduce_logsumexp, reduce_max,
+                            reduce_mean, reduce_min, reduce_prod, reduce_std, reduce_sum, reduce_variance)
+from .ops.array import (boolean_mask, broadcast_dynamic_shape, broadcast_static_shape, broadcast_to, concat,
+                        expand_dims, eye, fill, gather, gather_nd, identity, linspace, meshgrid, one_hot, ones,
+                        ones_like, pad, range, rank, repeat, reshape, reverse, scatter_nd, sequence_mask, shape,
+                        shape_n, size, slice, sort, argsort, split, squeeze, stack, strided_slice,
+                        tensor_scatter_nd_add, tensor_scatter_nd_update, tile, transpose, unique, unstack, zeros,
+                        zeros_like, unsorted_segment_sum)
+from .ops.linalg import einsum, matmul, norm, tensordot
+from .ops.clip import clip_by_global_norm, clip_by_norm, global_norm
+
+float16 = as_dtype("float16")
+float32 = as_dtype("float32")
+float64 = as_dtype("float64")
+half = float16
+double = float64
+int8 = as_dtype("int8")
+int16 = as_dtype("int16")
+int32 = as_dtype("int32")
+int64 = as_dtype("int64")
+uint8 = as_dtype("uint8")
+uint16 = as_dtype("uint16")
+uint32 = as_dtype("uint32")
+uint64 = as_dtype("uint64")
+bool = as_dtype("bool")
+complex64 = as_dtype("complex64")
+complex128 = as_dtype("complex128")
+string = as_dtype("object")
+
+newaxis = None
+
+
+def print(*inputs, sep=" ", end="\n", output_stream=None, summarize=None, name=None):
+    """Prints tensors by value, as `tf.print` does."""
+    import builtins
+    import sys
+
+    parts = [x.numpy() if isinstance(x, Tensor) else x for x in inputs]
+    stream = sys.stdout if output_stream is None or output_stream == "stdout" else (
+        sys.stderr if output_stream == "stderr" else output_stream)
+    builtins.print(*parts, sep=sep, end=end, file=stream)
+
+
+class TensorSpec:
+    """A shape and dtype (None for unknown dimensions), as in `tf.TensorSpec`."""
+
+    def __init__(self, shape, dtype="float32", name=None):
+        self.shape = TensorShape(shape)
+        self.dtype = as_dtype(dtype)
+        self.name = name
+
+    def is_compatible_with(self, x):
+        shape = tuple(x.shape)
+        return len(shape) == len(self.shape) and all(a is None or a == b for a, b in zip(self.shape, shape))
+
+    def __eq__(self, other):
+        return isinstance(other, TensorSpec) and self.shape == other.shape and self.dtype == other.dtype
+
+    def __hash__(self):
+        return hash((tuple(self.shape), self.dtype.name))
+
+    def __repr__(self):
+        return f"TensorSpec(shape={tuple(self.shape)}, dtype=tf.{self.dtype.name}, name={self.name!r})"
+
+
+def __getattr__(name):
+    # keras and data import the whole library, so they load on first use.
+    if name in ("keras", "data"):
+        import importlib
+
+        module = importlib.import_module(f".{name}", __name__)
+        globals()[name] = module
+        return module
+    raise AttributeError(f"module 'gradfit' has no attribute {name!r}")

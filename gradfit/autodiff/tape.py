@@ -1,0 +1,537 @@
+"""GradientTape: records the operations it sees and runs them backwards.
+
+An operation is recorded by a tape when the tape is recording (inside its `with` block, not stopped)
+and at least one input is traced by it: a watched tensor, a watched variable (trainable variables are
+watched when read, unless `watch_accessed_variables=False`), or the output of an operation the tape
+recorded. A recorded operation is a `Node`; one node may belong to several tapes (nested tapes).
+
+Gradient rules are written with gradfit ops, so a gradient computed while another tape records is
+itself recorded, which gives higher-order gradients.
+"""
+import threading
+import weakref
+
+import numpy as np
+
+from .. import nest
+from ..tensor import Tensor, Variable
+
+# Tapes recording now, outermost first. Ops test this list on every call: empty means the fast path.
+ACTIVE = []
+
+_get_ident = threading.get_ident
+_tape_ids = iter(range(1, 1 << 62))
+
+
+class Primitive:
+    """An operation's name and its gradient rules, one per differentiable input.
+
+    A rule is `rule(g, ans, *inputs, **params)` and returns the gradient for its input; `g` is the
+    gradient of the output (a list, with None for outputs that got none, when the op has several).
+    A rule of None marks the input as not differentiable.
+    """
+
+    __slots__ = ("name", "rules", "multi_output")
+
+    def __init__(self, name, multi_output=False):
+        self.name = name
+        self.rules = ()
+        self.multi_output = multi_output
+
+    def gradients(self, g, ans, inputs, params, wanted):
+        """Gradients for the inputs whose positions are in `wanted` (others are never computed)."""
+        rules = self.rules
+        out = {}
+        for i in wanted:
+            rule = rules[i]
+            if rule is not None:
+                out[i] = rule(g, ans, *inputs, **params)
+        return out
+
+    def __repr__(self):
+        return f"<Primitive {self.name}>"
+
+
+def defgrad(primitive, *rules):
+    """Attach gradient rules to a primitive: `defgrad(exp, lambda g, ans, x: g * ans)`."""
+    primitive.rules = rules
+
+
+class Node:
+    """One recorded operation: what it was, its inputs, its output value(s), and its tapes."""
+
+    __slots__ = ("prim", "inputs", "out", "params", "tapes", "__weakref__")
+
+    def __init__(self, prim, inputs, out, params, tapes):
+        self.prim = prim
+        self.inputs = inputs
+        self.out = out
+        self.params = params
+        self.tapes = tapes
+
+    def outputs(self):
+        """The outputs as Tensors linked to this node, so gradient rules that use them are traced."""
+        if self.prim.multi_output:
+            return [Tensor(v, self, i) for i, v in enumerate(self.out)]
+        return Tensor(self.out, self, 0)
+
+
+class _Read(Primitive):
+    """Reading a variable: the variable's gradient is the gradient of the value read."""
+
+    __slots__ = ()
+
+    def gradients(self, g, ans, inputs, params, wanted):
+        return {0: g}
+
+
+READ = _Read("ReadVariable")
+_EMPTY = {}
+
+
+def _traced_by(tape, x):
+    """Whether `tape` traces `x` (an op input): its watched leaves and the outputs it recorded."""
+    node = getattr(x, "_node", None)
+    if node is not None and tape._id in node.tapes:
+        return True
+    return id(x) in tape._watched
+
+
+def record(prim, out, inputs, params=_EMPTY):
+    """Wrap `out` (an array, or a list of arrays) as Tensor(s) and record it on the tapes tracing an input.
+
+    Called by ops only when some tape is recording. Inputs may be Tensors, Variables, arrays or Python
+    scalars; variables are replaced by a read of their current value, so later in-place updates never
+    change what the gradient sees.
+    """
+    ident = _get_ident()
+    tapes = [t for t in ACTIVE if t._thread == ident]
+    node_tapes = []
+    for x in inputs:
+        if isinstance(x, Variable):
+            for t in tapes:
+                if t._watches_variable(x) and t._id not in node_tapes:
+                    node_tapes.append(t._id)
+        elif isinstance(x, Tensor):
+            for t in tapes:
+                if t._id not in node_tapes and _traced_by(t, x):
+                    node_tapes.append(t._id)
+    if not node_tapes or not _differentiable(out, prim):
+        if prim.multi_output:
+            return [Tensor(v) for v in out]
+        return Tensor(out)
+    saved = tuple(_saved_input(x, tapes) for x in inputs)
+    node = Node(prim, saved, out, params, node_tapes)
+    for t in tapes:
+        if t._id in node_tapes:
+            t._nodes.append(node)
+    if prim.multi_output:
+        return [Tensor(v, node, i) for i, v in enumerate(out)]
+    return Tensor(out, node, 0)
+
+
+def _differentiable(out, prim):
+    if prim.multi_output:
+        return any(v.dtype.kind in "fc" for v in out)
+    return out.dtype.kind in "fc"
+
+
+def _saved_input(x, tapes):
+    if isinstance(x, Tensor):
+        if isinstance(x, Variable):
+            return _read_variable(x, tapes)
+        return x
+    if isinstance(x, (bool, int, float, complex)) or x is None:
+        return x
+    if isinstance(x, np.generic):
+        return x.item()
+    from ..backend import to_array
+
+    return Tensor(to_array(x))
+
+
+def _read_variable(var, tapes):
+    """A snapshot of `var`'s value, recorded as a read on the tapes that watch it."""
+    ids = [t._id for t in tapes if id(var) in t._watched]
+    if not ids:
+        return Tensor(var._value)
+    node = Node(READ, (var,), var._value, _EMPTY, ids)
+    for t in tapes:
+        if t._id in ids:
+            t._nodes.append(node)
+    return Tensor(var._value, node, 0)
+
+
+class _Paused:
+    """Context that stops every tape in this thread from recording (for `stop_recording`, custom grads)."""
+
+    def __init__(self, tapes):
+        self.tapes = tapes
+
+    def __enter__(self):
+        for t in self.tapes:
+            if t in ACTIVE:
+                ACTIVE.remove(t)
+            else:
+                t._paused_not_active = True
+        return self
+
+    def __exit__(self, *exc):
+        for t in self.tapes:
+            if getattr(t, "_paused_not_active", False):
+                t._paused_not_active = False
+            elif t._entered:
+                ACTIVE.append(t)
+        return False
+
+
+class GradientTape:
+    """Records operations for automatic differentiation, as `tf.GradientTape`."""
+
+    def __init__(self, persistent=False, watch_accessed_variables=True):
+        self._persistent = bool(persistent)
+        self._watch_accessed = bool(watch_accessed_variables)
+        self._id = next(_tape_ids)
+        self._nodes = []
+        self._watched = {}
+        self._entered = False
+        self._used = False
+        self._thread = _get_ident()
+        self._paused_not_active = False
+        # Releases recorded nodes when a persistent tape is dropped without reset().
+        self._finalizer = weakref.finalize(self, _release_nodes, self._nodes, self._id)
+
+    # -- context
+    def __enter__(self):
+        if self._entered:
+            raise ValueError("This GradientTape is already recording: its `with` block cannot be entered twice")
+        self._entered = True
+        self._thread = _get_ident()
+        ACTIVE.append(self)
+        return self
+
+    def __exit__(self, *exc):
+        self._entered = False
+        if self in ACTIVE:
+            ACTIVE.remove(self)
+        return False
+
+    def stop_recording(self):
+        """A context in which this tape records nothing."""
+        if not self._entered:
+            raise ValueError("stop_recording() needs a tape that is recording (inside its `with` block)")
+        return _Paused([self])
+
+    def reset(self):
+        """Forget everything recorded and watched; a tape inside its block keeps recording."""
+        _release_nodes(self._nodes, self._id)
+        self._watched = {}
+        self._used = False
+
+    # -- watching
+    def _watches_variable(self, var):
+        """Whether this tape watches `var`; reading a trainable variable watches it."""
+        if id(var) in self._watched:
+            return True
+        if self._watch_accessed and var.trainable:
+            self._watched[id(var)] = var
+            return True
+        return False
+
+    def watch(self, tensor):
+        """Trace a tensor, variable, or nested structure of them."""
+        for t in nest.flatten(tensor):
+            if not isinstance(t, Tensor):
+                raise ValueError(f"GradientTape.watch expects tensors or variables, got {type(t).__name__}")
+            self._watched[id(t)] = t
+
+    def watched_variables(self):
+        return tuple(v for v in self._watched.values() if isinstance(v, Variable))
+
+    # -- gradients
+    def gradient(self, target, sources, output_gradients=None, unconnected_gradients="none"):
+        """Gradients of `target` (summed if not scalar, or a list of targets) w.r.t. `sources`.
+
+        `sources` may be a tensor, variable, list, dict or nested structure; the result has the same
+        structure, with None for sources the target does not depend on (zeros with
+        `unconnected_gradients='zero'`).
+        """
+        self._check_usable()
+        if unconnected_gradients not in ("none", "zero", UnconnectedGradients.NONE, UnconnectedGradients.ZERO):
+            raise ValueError(f"unconnected_gradients must be 'none' or 'zero', got {unconnected_gradients!r}")
+        flat_sources = nest.flatten(sources)
+        for s in flat_sources:
+            if not isinstance(s, Tensor):
+                raise ValueError(
+                    f"GradientTape.gradient sources must be tensors or variables, got {type(s).__name__}")
+        targets = nest.flatten(target)
+        if output_gradients is None:
+            seeds = [None] * len(targets)
+        else:
+            seeds = nest.flatten(output_gradients)
+            if len(seeds) != len(targets):
+                raise ValueError(f"output_gradients has {len(seeds)} entries for {len(targets)} targets")
+        try:
+            flat = _backward(self, targets, seeds, flat_sources)
+        finally:
+            self._release_if_single_use()
+        zero = unconnected_gradients in ("zero", UnconnectedGradients.ZERO)
+        from ..ops.array import zeros_like
+
+        flat = [zeros_like(s) if g is None and zero and s.dtype.is_floating else g for s, g in zip(flat_sources, flat)]
+        return nest.pack_sequence_as(sources, flat)
+
+    def _release_if_single_use(self):
+        if not self._persistent:
+            self.reset()
+            self._used = True
+
+    def _check_usable(self):
+        if self._used and not self._persistent:
+            raise RuntimeError(
+                "A non-persistent GradientTape can only be used to compute one set of gradients (or "
+                "jacobians); create it with GradientTape(persistent=True) to call gradient() repeatedly"
+            )
+
+    def jacobian(self, target, sources, unconnected_gradients="none", parallel_iterations=None,
+                 experimental_use_pfor=True):
+        """d target[i...] / d source[j...], shaped target.shape + source.shape for each source."""
+        self._check_usable()
+        from ..ops import array as A
+
+        flat_sources = nest.flatten(sources)
+        tshape = tuple(target._value.shape)
+        n = int(np.prod(tshape))
+        rows = [[] for _ in flat_sources]
+        try:
+            for k in range(n):
+                seed = np.zeros(n, dtype=target._value.dtype)
+                seed[k] = 1
+                for row, g in zip(rows, _backward(self, [target], [Tensor(seed.reshape(tshape))], flat_sources)):
+                    row.append(g)
+        finally:
+            self._release_if_single_use()
+        out = []
+        for row, s in zip(rows, flat_sources):
+            if all(g is None for g in row) and unconnected_gradients == "none":
+                out.append(None)
+                continue
+            row = [A.zeros_like(s) if g is None else g for g in row]
+            stacked = A.stack(row) if row else A.zeros((0,) + tuple(s._value.shape), dtype=s._value.dtype)
+            out.append(A.reshape(stacked, tshape + tuple(s._value.shape)))
+        return nest.pack_sequence_as(sources, out)
+
+    def batch_jacobian(self, target, source, unconnected_gradients="none", parallel_iterations=None,
+                       experimental_use_pfor=True):
+        """Per-example jacobians: result[b] = d target[b] / d source[b], for independent examples."""
+        self._check_usable()
+        from ..ops import array as A
+
+        tshape = tuple(target._value.shape)
+        if not tshape or tuple(source._value.shape)[:1] != tshape[:1]:
+            raise ValueError(
+                f"batch_jacobian needs target and source with the same first (batch) dimension, got "
+                f"shapes {tshape} and {tuple(source._value.shape)}")
+        batch = tshape[0]
+        inner = int(np.prod(tshape[1:]))
+        cols = []
+        try:
+            for k in range(inner):
+                seed = np.zeros((batch, inner), dtype=target._value.dtype)
+                seed[:, k] = 1
+                cols.extend(_backward(self, [target], [Tensor(seed.reshape(tshape))], [source]))
+        finally:
+            self._release_if_single_use()
+        if all(g is None for g in cols) and unconnected_gradients == "none":
+            return None
+        cols = [A.zeros_like(source) if g is None else g for g in cols]
+        stacked = A.stack(cols, axis=1)  # (batch, inner, *source_rest)
+        return A.reshape(stacked, tshape + tuple(source._value.shape[1:]))
+
+
+class UnconnectedGradients:
+    NONE = "none"
+    ZERO = "zero"
+
+
+def _release_nodes(nodes, tape_id):
+    """Drop a tape's hold on its nodes; a node no other tape holds frees its saved values."""
+    for node in nodes:
+        tapes = node.tapes
+        if tape_id in tapes:
+            tapes.remove(tape_id)
+        if not tapes:
+            node.inputs = None
+            node.out = None
+            node.params = None
+    del nodes[:]
+
+
+def _accumulate(store, key, index, g, n_out):
+    from ..ops.math import add
+
+    slot = store.get(key)
+    if slot is None:
+        slot = store[key] = [None] * n_out
+    prev = slot[index]
+    slot[index] = g if prev is None else add(prev, g)
+
+
+def _backward(tape, targets, seeds, sources):
+    """Reverse-mode sweep over `tape`'s nodes; returns the gradient for each source (or None)."""
+    from ..ops.array import ones_like
+    from ..ops.math import add
+
+    tid = tape._id
+    source_ids = {id(s): i for i, s in enumerate(sources)}
+    source_grads = [None] * len(sources)
+    node_grads = {}
+
+    def deposit(x, g):
+        i = source_ids.get(id(x))
+        if i is not None:
+            prev = source_grads[i]
+            source_grads[i] = g if prev is None else add(prev, g)
+        node = getattr(x, "_node", None)
+        if node is not None and tid in node.tapes:
+            _accumulate(node_grads, id(node), x._index, g, len(node.out) if node.prim.multi_output else 1)
+
+    for t, seed in zip(targets, seeds):
+        if not isinstance(t, Tensor):
+            raise ValueError(f"GradientTape.gradient target must be a tensor, got {type(t).__name__}")
+        if t._value.dtype.kind not in "fc":
+            continue
+        if seed is None:
+            seed = ones_like(t)
+        elif not isinstance(seed, Tensor):
+            from ..tensor import convert_to_tensor
+
+            seed = convert_to_tensor(seed, dtype=t._value.dtype)
+        if tuple(seed._value.shape) != tuple(t._value.shape):
+            raise ValueError(
+                f"output_gradients shape {tuple(seed._value.shape)} does not match target shape "
+                f"{tuple(t._value.shape)}")
+        deposit(t, seed)
+
+    nodes = tape._nodes
+    for pos in range(len(nodes) - 1, -1, -1):
+        node = nodes[pos]
+        g = node_grads.pop(id(node), None)
+        if g is None:
+            continue
+        inputs = node.inputs
+        if inputs is None:
+            raise RuntimeError("GradientTape: this recording was already released")
+        prim = node.prim
+        if prim is READ:
+            deposit(inputs[0], g[0])
+            continue
+        wanted = [i for i, x in enumerate(inputs)
+                  if isinstance(x, Tensor) and x._value.dtype.kind in "fc" and _traced_by(tape, x)]
+        if not wanted:
+            continue
+        if not prim.multi_output:
+            g = g[0]
+        grads = prim.gradients(g, node.outputs(), inputs, node.params, wanted)
+        for i, gi in grads.items():
+            if gi is not None:
+                deposit(inputs[i], gi)
+
+    out = []
+    for s, g in zip(sources, source_grads):
+        if g is not None and s._value.dtype.kind not in "fc":
+            g = None
+        elif g is not None and g._value.dtype != s._value.dtype and s._value.dtype.kind in "fc":
+            from ..ops.math import cast
+
+            g = cast(g, s._value.dtype)
+        out.append(g)
+    return out
+
+
+def stop_gradient(input, name=None):
+    """The same value, never differentiated through."""
+    from ..tensor import convert_to_tensor
+
+    if isinstance(input, Tensor):
+        return Tensor(input._value)
+    return convert_to_tensor(input)
+
+
+class _CustomGradient(Primitive):
+    """An op whose gradient is a user function (see `custom_gradient`)."""
+
+    __slots__ = ("grad_fn", "n_args", "n_out", "has_variables")
+
+    def __init__(self, name, grad_fn, n_args, n_out, has_variables):
+        super().__init__(name, multi_output=n_out > 1)
+        self.grad_fn = grad_fn
+        self.n_args = n_args
+        self.n_out = n_out
+        self.has_variables = has_variables
+
+    def gradients(self, g, ans, inputs, params, wanted):
+        from ..ops.array import zeros_like
+
+        gs = list(g) if self.multi_output else [g]
+        gs = [zeros_like(a) if gi is None else gi for gi, a in zip(gs, ans if self.multi_output else [ans])]
+        if self.has_variables:
+            variables = params["variables"]
+            result = self.grad_fn(*gs, variables=variables)
+            input_grads, var_grads = result
+            input_grads = list(input_grads) if isinstance(input_grads, (list, tuple)) else [input_grads]
+            all_grads = input_grads + list(var_grads)
+        else:
+            result = self.grad_fn(*gs)
+            all_grads = list(result) if isinstance(result, (list, tuple)) else [result]
+        if len(all_grads) != len(inputs):
+            raise ValueError(
+                f"custom_gradient function '{self.name}' returned {len(all_grads)} gradients for "
+                f"{len(inputs)} inputs")
+        from ..tensor import convert_to_tensor
+
+        return {i: (None if all_grads[i] is None else convert_to_tensor(all_grads[i])) for i in wanted}
+
+
+def custom_gradient(f=None):
+    """Decorator: `f(*x)` returns `(y, grad_fn)`; the tape uses `grad_fn(*dy)` as y's gradient.
+
+    If `f` reads variables, `grad_fn(*dy, variables=None)` must return `(input_grads, variable_grads)`.
+    """
+    if f is None:
+        return custom_gradient
+    import functools
+    import inspect
+
+    @functools.wraps(f)
+    def wrapped(*args, **kwargs):
+        from ..tensor import convert_to_tensor
+
+        args = [a if isinstance(a, Tensor) else convert_to_tensor(a) for a in args]
+        ident = _get_ident()
+        tapes = [t for t in ACTIVE if t._thread == ident]
+        if not tapes:
+            result, grad_fn = f(*args, **kwargs)
+            return result
+        with _Paused(tapes):
+            probe = GradientTape()
+            with probe:
+                result, grad_fn = f(*args, **kwargs)
+            variables = [v for v in probe.watched_variables()]
+            probe.reset()
+        params = inspect.signature(grad_fn).parameters
+        has_variables = "variables" in params or any(
+            p.kind == inspect.Parameter.VAR_KEYWORD for p in params.values())
+        if variables and not has_variables:
+            raise TypeError(
+                f"custom_gradient function '{f.__name__}' reads variables "
+                f"{[v.name for v in variables]}, so its grad_fn must accept a `variables` keyword argument")
+        flat_out = nest.flatten(result)
+        values = [convert_to_tensor(y)._value for y in flat_out]
+        prim = _CustomGradient(f.__name__, grad_fn, len(args), len(values), has_variables and bool(variables))
+        inputs = tuple(args) + tuple(variables)
+        p = {"variables": variables} if prim.has_variables else _EMPTY
+        out = record(prim, values if prim.multi_output else values[0], inputs, p)
+        return nest.pack_sequence_as(result, out if prim.multi_output else [out])
+
+    return wrapped

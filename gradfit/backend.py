@@ -1,0 +1,209 @@
+"""The array backend: NumPy, the float policy, dtypes and the seeded random generator.
+
+NumPy is called here and in `ops` (and in optimizer/metric kernels), nowhere else.
+"""
+import numpy as np
+
+_FLOATX = "float32"
+_EPSILON = 1e-7
+_IMAGE_DATA_FORMAT = "channels_last"
+
+
+def floatx():
+    """The default float type as a string, 'float32' unless changed with `set_floatx`."""
+    return _FLOATX
+
+
+def set_floatx(value):
+    global _FLOATX
+    if value not in ("float16", "float32", "float64", "bfloat16"):
+        raise ValueError(f"Unknown floatx type {value!r}: expected 'float16', 'float32' or 'float64'")
+    _FLOATX = str(value)
+
+
+def epsilon():
+    return _EPSILON
+
+
+def set_epsilon(value):
+    global _EPSILON
+    _EPSILON = float(value)
+
+
+def image_data_format():
+    return _IMAGE_DATA_FORMAT
+
+
+def set_image_data_format(data_format):
+    global _IMAGE_DATA_FORMAT
+    if data_format not in ("channels_last", "channels_first"):
+        raise ValueError(f"Unknown data_format {data_format!r}: expected 'channels_last' or 'channels_first'")
+    _IMAGE_DATA_FORMAT = data_format
+
+
+# ----------------------------------------------------------------------------------------------- dtypes
+class DType:
+    """A TensorFlow-style dtype: compares equal to itself, its name and its NumPy dtype."""
+
+    __slots__ = ("name", "as_numpy_dtype", "_np")
+
+    def __init__(self, name):
+        self.name = name
+        self._np = np.dtype(name)
+        self.as_numpy_dtype = self._np.type
+
+    @property
+    def is_floating(self):
+        return self._np.kind == "f"
+
+    @property
+    def is_integer(self):
+        return self._np.kind in "iu"
+
+    @property
+    def is_bool(self):
+        return self._np.kind == "b"
+
+    @property
+    def is_complex(self):
+        return self._np.kind == "c"
+
+    @property
+    def is_unsigned(self):
+        return self._np.kind == "u"
+
+    @property
+    def size(self):
+        return self._np.itemsize
+
+    @property
+    def base_dtype(self):
+        return self
+
+    @property
+    def min(self):
+        return np.finfo(self._np).min if self.is_floating else np.iinfo(self._np).min
+
+    @property
+    def max(self):
+        return np.finfo(self._np).max if self.is_floating else np.iinfo(self._np).max
+
+    def __eq__(self, other):
+        if isinstance(other, DType):
+            return self.name == other.name
+        try:
+            return self._np == np.dtype(other)
+        except TypeError:
+            return False
+
+    def __ne__(self, other):
+        return not self.__eq__(other)
+
+    def __hash__(self):
+        return hash(self.name)
+
+    def __repr__(self):
+        return f"tf.{self.name}"
+
+    def __str__(self):
+        return self.name
+
+
+_DTYPES = {}
+
+
+def as_dtype(dtype):
+    """The DType for a DType, name, NumPy dtype or Python type (`float` means floatx)."""
+    if isinstance(dtype, DType):
+        return dtype
+    if dtype is float:
+        dtype = _FLOATX
+    elif dtype is int:
+        dtype = "int32"
+    try:
+        npd = np.dtype(dtype)
+    except TypeError:
+        raise TypeError(f"Cannot convert {dtype!r} to a dtype") from None
+    d = _DTYPES.get(npd)
+    if d is None:
+        d = _DTYPES[npd] = DType(npd.name)
+    return d
+
+
+def np_dtype(dtype):
+    """The NumPy dtype for anything `as_dtype` accepts; None stays None."""
+    if dtype is None:
+        return None
+    if isinstance(dtype, DType):
+        return dtype._np
+    if dtype is float:
+        return np.dtype(_FLOATX)
+    if dtype is int:
+        return np.dtype("int32")
+    if dtype == "bfloat16":
+        raise TypeError("bfloat16 is not supported by the NumPy backend; use float16 or float32")
+    return np.dtype(dtype)
+
+
+def is_float(array_dtype):
+    return array_dtype.kind == "f"
+
+
+def to_array(value, dtype=None):
+    """A NumPy array from a Python value, list or array, with TensorFlow's default dtypes.
+
+    Python floats become floatx, Python ints int32, NumPy arrays keep their dtype unless `dtype` is given.
+    """
+    if isinstance(value, np.ndarray):
+        return value if dtype is None or value.dtype == dtype else value.astype(dtype)
+    if dtype is not None:
+        return np.asarray(value, dtype=dtype)
+    if isinstance(value, (np.generic,)):
+        return np.asarray(value)
+    arr = np.asarray(value)
+    kind = arr.dtype.kind
+    if kind == "f" and arr.dtype != np.dtype(_FLOATX):
+        return arr.astype(_FLOATX)
+    if kind == "i" and arr.dtype != np.int32:
+        if arr.size and (arr.max() > 2**31 - 1 or arr.min() < -(2**31)):
+            return arr.astype(np.int64)
+        return arr.astype(np.int32)
+    if kind == "O":
+        raise TypeError(f"Cannot convert {type(value).__name__} to a tensor: {value!r:.80}")
+    return arr
+
+
+# ------------------------------------------------------------------------------------------------ random
+class _RandomState:
+    """The global seeded generator plus per-op-seed generators, as TensorFlow's global/op seed pair."""
+
+    def __init__(self):
+        self.seed = None
+        self.generator = np.random.default_rng()
+        self.op_generators = {}
+
+    def set_seed(self, seed):
+        self.seed = None if seed is None else int(seed)
+        self.generator = np.random.default_rng(self.seed)
+        self.op_generators = {}
+
+    def get(self, seed=None):
+        """The generator for an op: the global one, or one keyed by the op's own seed."""
+        if seed is None:
+            return self.generator
+        g = self.op_generators.get(seed)
+        if g is None:
+            base = 0 if self.seed is None else self.seed
+            g = self.op_generators[seed] = np.random.default_rng([base, int(seed)])
+        return g
+
+
+random_state = _RandomState()
+
+
+def rng(seed=None):
+    return random_state.get(seed)
+
+
+def set_seed(seed):
+    random_state.set_seed(seed)

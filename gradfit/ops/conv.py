@@ -1,0 +1,331 @@
+"""Convolutions and pooling over NHWC images (`tf.nn.conv2d`, `tf.nn.max_pool2d`, ...).
+
+A convolution is patch extraction (im2col) followed by one matrix product, so its gradients are the
+matrix product's and the patch extraction's (col2im): both primitives are differentiable again, which
+gives second-order gradients through convolutions.
+"""
+import numpy as np
+from numpy.lib.stride_tricks import as_strided
+
+from .core import InvalidArgumentError, Primitive, Tensor, defgrad, output, value
+from . import array as A
+from . import math as M
+from . import reduction as R
+from .linalg import matmul, einsum
+
+
+# --------------------------------------------------------------------------------------- geometry
+def _pair(x, n, name):
+    """strides/dilations/ksize as n ints (accepts an int, n ints, or TensorFlow's full-rank form)."""
+    if isinstance(x, Tensor):
+        x = x._value.tolist()
+    if isinstance(x, (int, np.integer)):
+        return (int(x),) * n
+    x = [int(v) for v in x]
+    if len(x) == n:
+        return tuple(x)
+    if len(x) == n + 2:
+        return tuple(x[1:-1])
+    if len(x) == 1:
+        return (x[0],) * n
+    raise InvalidArgumentError(f"{name} must have 1, {n} or {n + 2} entries, got {x}")
+
+
+def _geometry(size, k, stride, dilation, padding, explicit=None):
+    """(output size, pad before, pad after) along one spatial axis, following TensorFlow."""
+    eff = (k - 1) * dilation + 1
+    if explicit is not None:
+        before, after = explicit
+        out = (size + before + after - eff) // stride + 1
+    elif padding == "VALID":
+        out = (size - eff) // stride + 1 if size >= eff else 0
+        before = after = 0
+    elif padding == "SAME":
+        out = -(-size // stride)
+        total = max((out - 1) * stride + eff - size, 0)
+        before = total // 2
+        after = total - before
+    else:
+        raise ValueError(f"padding must be 'SAME' or 'VALID' (or explicit), got {padding!r}")
+    if out <= 0:
+        raise InvalidArgumentError(
+            f"Computed output size would be {out}: input size {size} is smaller than the effective kernel size {eff}")
+    return out, before, after
+
+
+def _plan(shape, ksize, strides, dilations, padding):
+    """Everything patch extraction needs for an (N, H, W, C) input."""
+    if isinstance(padding, str):
+        padding = padding.upper()
+        explicit = (None, None)
+    else:
+        pads = [tuple(int(v) for v in p) for p in padding]
+        if len(pads) == 4:
+            pads = pads[1:3]
+        explicit = tuple(pads)
+        padding = "EXPLICIT"
+    (kh, kw), (sh, sw), (dh, dw) = ksize, strides, dilations
+    oh, pt, pb = _geometry(shape[1], kh, sh, dh, padding, explicit[0])
+    ow, pl, pr = _geometry(shape[2], kw, sw, dw, padding, explicit[1])
+    return (oh, ow, kh, kw, sh, sw, dh, dw, pt, pb, pl, pr)
+
+
+def _padded(x, plan, fill):
+    oh, ow, kh, kw, sh, sw, dh, dw, pt, pb, pl, pr = plan
+    if pt or pb or pl or pr:
+        return np.pad(x, ((0, 0), (pt, pb), (pl, pr), (0, 0)), constant_values=fill)
+    return x
+
+
+def _window_view(xp, plan):
+    """A strided (N, OH, OW, KH, KW, C) view of the padded input, no copy."""
+    oh, ow, kh, kw, sh, sw, dh, dw = plan[:8]
+    n, _, _, c = xp.shape
+    s = xp.strides
+    return as_strided(xp, (n, oh, ow, kh, kw, c), (s[0], s[1] * sh, s[2] * sw, s[1] * dh, s[2] * dw, s[3]),
+                      writeable=False)
+
+
+_patches = Primitive("ExtractImagePatches")
+_patches_grad = Primitive("ExtractImagePatchesGrad")
+
+
+def extract_patches(x, plan):
+    """(N, OH, OW, KH*KW*C): every window of x flattened in (row, column, channel) order."""
+    v = value(x)
+    view = _window_view(_padded(v, plan, 0), plan)
+    n, oh, ow = view.shape[:3]
+    out = np.ascontiguousarray(view).reshape(n, oh, ow, -1)
+    return output(_patches, out, (x,), {"plan": plan, "shape": v.shape})
+
+
+def patches_to_image(g, plan, shape):
+    """The adjoint of `extract_patches`: each window's values added back where they came from."""
+    gv = value(g)
+    oh, ow, kh, kw, sh, sw, dh, dw, pt, pb, pl, pr = plan
+    n, h, w, c = shape
+    out = np.zeros((n, h + pt + pb, w + pl + pr, c), dtype=gv.dtype)
+    g6 = gv.reshape(n, oh, ow, kh, kw, c)
+    for i in range(kh):
+        for j in range(kw):
+            r, q = i * dh, j * dw
+            out[:, r:r + sh * (oh - 1) + 1:sh, q:q + sw * (ow - 1) + 1:sw, :] += g6[:, :, :, i, j, :]
+    out = out[:, pt:pt + h, pl:pl + w, :]
+    return output(_patches_grad, np.ascontiguousarray(out), (g,), {"plan": plan, "shape": shape})
+
+
+defgrad(_patches, lambda g, ans, x, plan, shape: patches_to_image(g, plan, shape))
+defgrad(_patches_grad, lambda g, ans, x, plan, shape: extract_patches(g, plan))
+
+
+# ---------------------------------------------------------------------------------- convolutions
+def _nhwc(x, data_format, rank=4):
+    if data_format in (None, "NHWC", "NWC", "channels_last"):
+        return x, False
+    if data_format in ("NCHW", "NCW", "channels_first"):
+        perm = [0] + list(range(2, rank)) + [1]
+        return A.transpose(x, perm), True
+    raise ValueError(f"data_format must be 'NHWC' or 'NCHW', got {data_format!r}")
+
+
+def _from_nhwc(y, transposed, rank=4):
+    if not transposed:
+        return y
+    return A.transpose(y, [0, rank - 1] + list(range(1, rank - 1)))
+
+
+def conv2d(input, filters, strides, padding, data_format="NHWC", dilations=None, name=None):
+    """2-D convolution of NHWC `input` with `filters` shaped (KH, KW, C_in, C_out)."""
+    x, transposed = _nhwc(input, data_format)
+    xv, fv = value(x), value(filters)
+    if xv.ndim != 4 or fv.ndim != 4:
+        raise InvalidArgumentError(f"conv2d needs a rank-4 input and filter, got shapes {xv.shape} and {fv.shape}")
+    kh, kw, cin, cout = fv.shape
+    if xv.shape[3] != cin:
+        raise InvalidArgumentError(
+            f"conv2d: input has {xv.shape[3]} channels (shape {xv.shape}) but the filter expects {cin} "
+            f"(filter shape {fv.shape})")
+    plan = _plan(xv.shape, (kh, kw), _pair(strides, 2, "strides"), _pair(dilations or 1, 2, "dilations"), padding)
+    n, oh, ow = xv.shape[0], plan[0], plan[1]
+    if (kh, kw) == (1, 1) and plan[4:6] == (1, 1) and not any(plan[8:]):
+        cols = x
+    else:
+        cols = extract_patches(x, plan)
+    y = matmul(A.reshape(cols, (n * oh * ow, kh * kw * cin)), A.reshape(filters, (kh * kw * cin, cout)))
+    return _from_nhwc(A.reshape(y, (n, oh, ow, cout)), transposed)
+
+
+def conv2d_transpose(input, filters, output_shape, strides, padding="SAME", data_format="NHWC", dilations=None,
+                     name=None):
+    """The gradient of conv2d with respect to its input: `filters` shaped (KH, KW, C_out, C_in)."""
+    x, transposed = _nhwc(input, data_format)
+    xv, fv = value(x), value(filters)
+    out_shape = A._ints(output_shape)
+    if transposed:
+        out_shape = (out_shape[0], out_shape[2], out_shape[3], out_shape[1])
+    kh, kw, cout, cin = fv.shape
+    if xv.shape[3] != cin:
+        raise InvalidArgumentError(
+            f"conv2d_transpose: input has {xv.shape[3]} channels but the filter (shape {fv.shape}) expects {cin}")
+    plan = _plan(out_shape, (kh, kw), _pair(strides, 2, "strides"), _pair(dilations or 1, 2, "dilations"), padding)
+    if plan[:2] != xv.shape[1:3]:
+        raise InvalidArgumentError(
+            f"conv2d_transpose: output_shape {tuple(out_shape)} gives a {plan[:2]} convolution output, but "
+            f"the input is {xv.shape[1:3]}")
+    n = xv.shape[0]
+    cols = matmul(A.reshape(x, (-1, cin)), A.reshape(filters, (kh * kw * cout, cin)), transpose_b=True)
+    cols = A.reshape(cols, (n, xv.shape[1], xv.shape[2], kh * kw * cout))
+    return _from_nhwc(patches_to_image(cols, plan, tuple(out_shape)), transposed)
+
+
+def depthwise_conv2d(input, filter, strides, padding, data_format=None, dilations=None, name=None):
+    """Each input channel convolved with its own filters: `filter` (KH, KW, C, M) gives C*M channels."""
+    x, transposed = _nhwc(input, data_format)
+    xv, fv = value(x), value(filter)
+    kh, kw, c, m = fv.shape
+    if xv.ndim != 4 or xv.shape[3] != c:
+        raise InvalidArgumentError(f"depthwise_conv2d: input shape {xv.shape} does not match filter shape {fv.shape}")
+    plan = _plan(xv.shape, (kh, kw), _pair(strides, 2, "strides"), _pair(dilations or 1, 2, "dilations"), padding)
+    n, oh, ow = xv.shape[0], plan[0], plan[1]
+    cols = A.reshape(extract_patches(x, plan), (n, oh, ow, kh * kw, c))
+    y = einsum("nhwkc,kcm->nhwcm", cols, A.reshape(filter, (kh * kw, c, m)))
+    return _from_nhwc(A.reshape(y, (n, oh, ow, c * m)), transposed)
+
+
+def separable_conv2d(input, depthwise_filter, pointwise_filter, strides, padding, data_format=None, dilations=None,
+                     name=None):
+    y = depthwise_conv2d(input, depthwise_filter, strides, padding, data_format, dilations)
+    return conv2d(y, pointwise_filter, 1, "VALID", data_format or "NHWC")
+
+
+def _as_2d(x, data_format):
+    """A (N, W, C) input as (N, 1, W, C), for the 1-D ops."""
+    if data_format in ("NCW", "channels_first"):
+        x = A.transpose(x, [0, 2, 1])
+    return A.expand_dims(x, 1)
+
+
+def _from_2d(y, data_format):
+    y = A.squeeze(y, axis=1)
+    if data_format in ("NCW", "channels_first"):
+        y = A.transpose(y, [0, 2, 1])
+    return y
+
+
+def _pads_1d(padding):
+    if isinstance(padding, str):
+        return padding
+    pads = [tuple(p) for p in padding]
+    return [(0, 0), pads[-2] if len(pads) == 3 else pads[0]]
+
+
+def conv1d(input, filters, stride, padding, data_format="NWC", dilations=None, name=None):
+    """1-D convolution of (N, W, C) `input` with `filters` shaped (K, C_in, C_out)."""
+    y = conv2d(_as_2d(input, data_format), A.expand_dims(filters, 0), (1,) + _pair(stride, 1, "stride"),
+               _pads_1d(padding), dilations=(1,) + _pair(dilations or 1, 1, "dilations"))
+    return _from_2d(y, data_format)
+
+
+def conv1d_transpose(input, filters, output_shape, strides, padding="SAME", data_format="NWC", dilations=None,
+                     name=None):
+    shape = A._ints(output_shape)
+    y = conv2d_transpose(_as_2d(input, data_format), A.expand_dims(filters, 0),
+                         (shape[0], 1, shape[1], shape[2]), (1,) + _pair(strides, 1, "strides"), padding,
+                         dilations=(1,) + _pair(dilations or 1, 1, "dilations"))
+    return _from_2d(y, data_format)
+
+
+def convolution(input, filters, strides=None, padding="VALID", data_format=None, dilations=None, name=None):
+    rank = value(input).ndim
+    if rank == 3:
+        return conv1d(input, filters, strides or 1, padding, data_format or "NWC", dilations)
+    return conv2d(input, filters, strides or 1, padding, data_format or "NHWC", dilations)
+
+
+# ---------------------------------------------------------------------------------------- pooling
+_max_pool = Primitive("MaxPool")
+
+
+def _pool_plan(v, ksize, strides, padding):
+    return _plan(v.shape, _pair(ksize, 2, "ksize"), _pair(strides, 2, "strides"), (1, 1), padding)
+
+
+def _max_pool_grad(g, ans, x, plan):
+    # The gradient goes to the first maximum of each window, as in TensorFlow.
+    v = value(x)
+    view = _window_view(_padded(v, plan, -np.inf), plan)
+    n, oh, ow, kh, kw, c = view.shape
+    flat = view.reshape(n, oh, ow, kh * kw, c)
+    first = np.argmax(flat, axis=3)
+    mask = np.equal(np.arange(kh * kw)[None, None, None, :, None], first[:, :, :, None, :]).astype(v.dtype)
+    cols = M.multiply(A.expand_dims(g, 3), mask)
+    return patches_to_image(A.reshape(cols, (n, oh, ow, kh * kw * c)), plan, v.shape)
+
+
+defgrad(_max_pool, _max_pool_grad)
+
+
+def max_pool2d(input, ksize, strides, padding, data_format="NHWC", name=None):
+    """The largest value of each window (padding never wins: it is -inf)."""
+    x, transposed = _nhwc(input, data_format)
+    v = value(x)
+    if v.ndim != 4:
+        raise InvalidArgumentError(f"max_pool2d needs a rank-4 (N, H, W, C) input, got shape {v.shape}")
+    plan = _pool_plan(v, ksize, strides, padding)
+    oh, ow, kh, kw, sh, sw = plan[:6]
+    if (kh, kw) == (sh, sw) and not any(plan[8:]):
+        # Non-overlapping windows: a reshape and a max, no window view.
+        n, _, _, c = v.shape
+        out = v[:, :oh * kh, :ow * kw, :].reshape(n, oh, kh, ow, kw, c).max(axis=(2, 4))
+    else:
+        out = _window_view(_padded(v, plan, -np.inf), plan).max(axis=(3, 4))
+    return _from_nhwc(output(_max_pool, out, (x,), {"plan": plan}), transposed)
+
+
+def avg_pool2d(input, ksize, strides, padding, data_format="NHWC", name=None):
+    """The mean of each window; with SAME padding, the mean of its in-bounds elements only."""
+    x, transposed = _nhwc(input, data_format)
+    v = value(x)
+    if v.ndim != 4:
+        raise InvalidArgumentError(f"avg_pool2d needs a rank-4 (N, H, W, C) input, got shape {v.shape}")
+    plan = _pool_plan(v, ksize, strides, padding)
+    oh, ow, kh, kw = plan[:4]
+    n, _, _, c = v.shape
+    cols = A.reshape(extract_patches(x, plan), (n, oh, ow, kh * kw, c))
+    total = R.reduce_sum(cols, axis=3)
+    if any(plan[8:]):
+        ones = np.ones((1,) + v.shape[1:3] + (1,), dtype=v.dtype)
+        counts = _window_view(_padded(ones, plan, 0), plan).sum(axis=(3, 4))
+    else:
+        counts = float(kh * kw)
+    return _from_nhwc(M.divide(total, counts), transposed)
+
+
+def max_pool1d(input, ksize, strides, padding, data_format="NWC", name=None):
+    y = max_pool2d(_as_2d(input, data_format), (1,) + _pair(ksize, 1, "ksize"), (1,) + _pair(strides, 1, "strides"),
+                   padding)
+    return _from_2d(y, data_format)
+
+
+def avg_pool1d(input, ksize, strides, padding, data_format="NWC", name=None):
+    y = avg_pool2d(_as_2d(input, data_format), (1,) + _pair(ksize, 1, "ksize"), (1,) + _pair(strides, 1, "strides"),
+                   padding)
+    return _from_2d(y, data_format)
+
+
+def max_pool(input, ksize, strides, padding, data_format=None, name=None):
+    if value(input).ndim == 3:
+        return max_pool1d(input, ksize, strides, padding, data_format or "NWC")
+    return max_pool2d(input, ksize, strides, padding, data_format or "NHWC")
+
+
+def avg_pool(input, ksize, strides, padding, data_format=None, name=None):
+    if value(input).ndim == 3:
+        return avg_pool1d(input, ksize, strides, padding, data_format or "NWC")
+    return avg_pool2d(input, ksize, strides, padding, data_format or "NHWC")
+
+
+def pool(input, window_shape, pooling_type, strides=None, padding="VALID", data_format=None, dilations=None,
+         name=None):
+    fn = max_pool if pooling_type.upper() == "MAX" else avg_pool
+    return fn(input, window_shape, strides or window_shape, padding, data_format)

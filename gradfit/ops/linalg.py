@@ -1,0 +1,247 @@
+"""Matrix products and norms (`tf.matmul`, `tf.tensordot`, `tf.einsum`, `tf.linalg`)."""
+import string
+
+import numpy as np
+
+from .core import ACTIVE, InvalidArgumentError, Primitive, Tensor, defgrad, output, record, value
+from . import array as A
+from . import math as M
+from . import reduction as R
+
+_matmul = Primitive("MatMul")
+
+
+def _matmul_value(a, b, ta, tb):
+    if ta:
+        a = np.swapaxes(a, -1, -2)
+    if tb:
+        b = np.swapaxes(b, -1, -2)
+    if a.ndim > 2 and b.ndim == 2:
+        # One large GEMM instead of NumPy's loop of small ones over the leading axes.
+        return np.matmul(a.reshape(-1, a.shape[-1]), b).reshape(a.shape[:-1] + (b.shape[-1],))
+    return np.matmul(a, b)
+
+
+def matmul(a, b, transpose_a=False, transpose_b=False, adjoint_a=False, adjoint_b=False, name=None, **kwargs):
+    """a @ b over the last two axes, broadcasting leading (batch) axes."""
+    try:
+        av = a._value
+    except AttributeError:
+        av = value(a)
+    try:
+        bv = b._value
+    except AttributeError:
+        bv = value(b)
+    ta = bool(transpose_a or adjoint_a)
+    tb = bool(transpose_b or adjoint_b)
+    if av.ndim < 2 or bv.ndim < 2:
+        raise InvalidArgumentError(
+            f"matmul needs tensors of rank >= 2, got shapes {av.shape} and {bv.shape}")
+    try:
+        out = _matmul_value(av, bv, ta, tb)
+    except ValueError:
+        raise InvalidArgumentError(
+            f"Matrix size-incompatible: In[0]: {list(av.shape)}{' (transposed)' if ta else ''}, "
+            f"In[1]: {list(bv.shape)}{' (transposed)' if tb else ''}") from None
+    if ACTIVE:
+        return record(_matmul, out, (a, b), {"ta": ta, "tb": tb})
+    return Tensor(out)
+
+
+def _matmul_grad_a(g, ans, a, b, ta, tb):
+    if not ta:
+        ga = matmul(g, b, transpose_b=not tb)
+    else:
+        ga = matmul(b, g, transpose_a=tb, transpose_b=True)
+    return M.unbroadcast(ga, a)
+
+
+def _matmul_grad_b(g, ans, a, b, ta, tb):
+    av = a._value
+    if av.ndim > 2 and b._value.ndim == 2 and not ta:
+        # Fold the leading axes into the rows: one (k, n) GEMM instead of a sum of batched ones.
+        a2 = A.reshape(a, (-1, av.shape[-1]))
+        g2 = A.reshape(g, (-1, g._value.shape[-1]))
+        return matmul(g2, a2, transpose_a=True) if tb else matmul(a2, g2, transpose_a=True)
+    if not tb:
+        gb = matmul(a, g, transpose_a=not ta)
+    else:
+        gb = matmul(g, a, transpose_a=True, transpose_b=ta)
+    return M.unbroadcast(gb, b)
+
+
+defgrad(_matmul, _matmul_grad_a, _matmul_grad_b)
+
+
+def matrix_transpose(a, name=None, conjugate=False):
+    nd = value(a).ndim
+    perm = list(range(nd - 2)) + [nd - 1, nd - 2]
+    return A.transpose(a, perm)
+
+
+def tensordot(a, b, axes, name=None):
+    """Sum over the given axes of a and b (an int n means the last n of a and first n of b)."""
+    av, bv = value(a), value(b)
+    if isinstance(axes, (int, np.integer)):
+        n = int(axes)
+        axes_a = list(range(av.ndim - n, av.ndim))
+        axes_b = list(range(n))
+    else:
+        axes_a, axes_b = axes
+        axes_a = [axes_a] if isinstance(axes_a, int) else list(axes_a)
+        axes_b = [axes_b] if isinstance(axes_b, int) else list(axes_b)
+        axes_a = [x % av.ndim for x in axes_a]
+        axes_b = [x % bv.ndim for x in axes_b]
+    for i, j in zip(axes_a, axes_b):
+        if av.shape[i] != bv.shape[j]:
+            raise InvalidArgumentError(
+                f"tensordot: axis {i} of shape {av.shape} does not match axis {j} of shape {bv.shape}")
+    free_a = [i for i in range(av.ndim) if i not in axes_a]
+    free_b = [i for i in range(bv.ndim) if i not in axes_b]
+    k = int(np.prod([av.shape[i] for i in axes_a]))
+    a2 = A.reshape(A.transpose(a, free_a + axes_a), (-1, k))
+    b2 = A.reshape(A.transpose(b, axes_b + free_b), (k, -1))
+    out = matmul(a2, b2)
+    return A.reshape(out, [av.shape[i] for i in free_a] + [bv.shape[i] for i in free_b])
+
+
+# ------------------------------------------------------------------------------------------- einsum
+class _Einsum(Primitive):
+    """einsum over explicit subscripts; each operand's gradient is an einsum of the others."""
+
+    __slots__ = ()
+
+    def gradients(self, g, ans, inputs, params, wanted):
+        subs, out_sub = params["subs"], params["out"]
+        result = {}
+        for i in wanted:
+            others = [s for j, s in enumerate(subs) if j != i]
+            target = subs[i]
+            available = set(out_sub).union(*others) if others else set(out_sub)
+            kept = "".join(c for c in dict.fromkeys(target) if c in available)
+            eq = ",".join([out_sub] + others) + "->" + kept
+            gi = einsum(eq, g, *[x for j, x in enumerate(inputs) if j != i])
+            shape = inputs[i]._value.shape
+            if kept != target:
+                if len(set(target)) != len(target):
+                    raise InvalidArgumentError(
+                        f"einsum gradient with a repeated index in operand '{target}' is not supported")
+                sizes = dict(zip(target, shape))
+                expanded = A.reshape(gi, [sizes[c] if c in kept else 1 for c in target])
+                gi = A.broadcast_to(expanded, shape)
+            result[i] = M.unbroadcast(gi, inputs[i]) if gi._value.shape != shape else gi
+        return result
+
+
+_einsum = _Einsum("Einsum")
+
+
+def _parse_einsum(equation, operands):
+    eq = equation.replace(" ", "")
+    if "->" in eq:
+        lhs, out = eq.split("->")
+    else:
+        lhs, out = eq, None
+    subs = lhs.split(",")
+    if len(subs) != len(operands):
+        raise InvalidArgumentError(f"einsum '{equation}' has {len(subs)} operands, got {len(operands)} tensors")
+    used = set(c for c in eq if c.isalpha())
+    spare = [c for c in string.ascii_letters if c not in used]
+    # '...' stands for the same letters in every operand, right-aligned as in broadcasting.
+    widths = [v.ndim - (len(s) - 3) for s, v in zip(subs, operands) if "..." in s]
+    ell = "".join(spare[:max(widths)]) if widths else ""
+    subs = [s.replace("...", ell[len(ell) - (v.ndim - (len(s) - 3)):]) if "..." in s else s
+            for s, v in zip(subs, operands)]
+    if out is None:
+        counts = {}
+        for s in subs:
+            for c in s:
+                counts[c] = counts.get(c, 0) + 1
+        out = ell + "".join(sorted(c for c, k in counts.items() if k == 1 and c not in ell))
+    elif "..." in out:
+        out = out.replace("...", ell)
+    for s, v in zip(subs, operands):
+        if len(s) != v.ndim:
+            raise InvalidArgumentError(f"einsum: subscripts '{s}' do not match an operand of shape {v.shape}")
+    return subs, out
+
+
+def einsum(equation, *inputs, **kwargs):
+    """Einstein summation, as `tf.einsum`; differentiable in every operand."""
+    vals = [value(x) for x in inputs]
+    subs, out_sub = _parse_einsum(equation, vals)
+    eq = ",".join(subs) + "->" + out_sub
+    try:
+        out = np.einsum(eq, *vals, optimize=len(vals) > 2)
+    except ValueError as e:
+        raise InvalidArgumentError(f"einsum '{equation}' on shapes {[v.shape for v in vals]}: {e}") from None
+    out = np.asarray(out)
+    if out.ndim and not out.flags.owndata:
+        out = out.copy()
+    return output(_einsum, out, tuple(inputs), {"subs": subs, "out": out_sub})
+
+
+# -------------------------------------------------------------------------------------------- norms
+def norm(tensor, ord="euclidean", axis=None, keepdims=None, name=None):
+    """Vector norms (euclidean/2, 1, inf) and the Frobenius matrix norm."""
+    keepdims = bool(keepdims)
+    if ord in ("euclidean", 2, 2.0, "fro"):
+        return M.sqrt(R.reduce_sum(M.square(tensor), axis=axis, keepdims=keepdims))
+    if ord in (1, 1.0):
+        return R.reduce_sum(M.abs(tensor), axis=axis, keepdims=keepdims)
+    if ord == np.inf:
+        return R.reduce_max(M.abs(tensor), axis=axis, keepdims=keepdims)
+    if isinstance(ord, (int, float)) and ord > 0:
+        return M.pow(R.reduce_sum(M.pow(M.abs(tensor), float(ord)), axis=axis, keepdims=keepdims), 1.0 / ord)
+    raise ValueError(f"norm: unsupported ord {ord!r}; expected 'euclidean', 'fro', 1, 2, a positive number or inf")
+
+
+def trace(x, name=None):
+    return R.reduce_sum(diag_part(x), axis=-1)
+
+
+def diag_part(input, name=None):
+    v = value(input)
+    n = min(v.shape[-2:])
+    idx = np.arange(n)
+    return A.getitem(input, (Ellipsis, idx, idx))
+
+
+def diag(diagonal, name=None):
+    v = value(diagonal)
+    n = v.shape[-1]
+    return M.multiply(A.expand_dims(diagonal, -1), np.eye(n, dtype=v.dtype))
+
+
+_inv = Primitive("MatrixInverse")
+defgrad(_inv, lambda g, ans, x: M.negative(matmul(ans, matmul(g, ans, transpose_b=True), transpose_a=True)))
+
+
+def inv(input, adjoint=False, name=None):
+    v = value(input)
+    try:
+        out = np.linalg.inv(v)
+    except np.linalg.LinAlgError as e:
+        raise InvalidArgumentError(f"matrix inverse: input of shape {v.shape} is not invertible ({e})") from None
+    return output(_inv, out.astype(v.dtype, copy=False), (input,))
+
+
+_det = Primitive("MatrixDeterminant")
+defgrad(_det, lambda g, ans, x: M.multiply(A.expand_dims(A.expand_dims(M.multiply(g, ans), -1), -1),
+                                           matrix_transpose(inv(x))))
+
+
+def det(input, name=None):
+    v = value(input)
+    return output(_det, np.asarray(np.linalg.det(v)).astype(v.dtype, copy=False), (input,))
+
+
+def solve(matrix, rhs, adjoint=False, name=None):
+    return matmul(inv(matrix), rhs)
+
+
+def l2_normalize(x, axis=None, epsilon=1e-12, name=None, dim=None):
+    """x / sqrt(max(sum(x**2), epsilon)) along `axis`."""
+    axis = dim if axis is None and dim is not None else axis
+    sq = R.reduce_sum(M.square(x), axis=axis, keepdims=True)
+    return M.multiply(x, M.rsqrt(M.maximum(sq, epsilon)))

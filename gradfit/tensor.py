@@ -1,0 +1,385 @@
+"""`Tensor` (an immutable value) and `Variable` (mutable state), with TensorFlow's semantics.
+
+Operators (`+`, `@`, indexing, ...) are bound to the ops in `gradfit.ops`, which is where a value
+is computed and, when a GradientTape records, where the computation is recorded.
+"""
+import sys
+
+import numpy as np
+
+from . import backend
+
+
+class TensorShape(tuple):
+    """A tuple of dimensions (None where unknown), with TensorFlow's TensorShape helpers."""
+
+    __slots__ = ()
+
+    def __new__(cls, dims=()):
+        if dims is None:
+            dims = ()
+        return tuple.__new__(cls, tuple(None if d is None else int(d) for d in dims))
+
+    @property
+    def rank(self):
+        return len(self)
+
+    @property
+    def ndims(self):
+        return len(self)
+
+    @property
+    def dims(self):
+        return list(self)
+
+    def as_list(self):
+        return list(self)
+
+    def num_elements(self):
+        if any(d is None for d in self):
+            return None
+        n = 1
+        for d in self:
+            n *= d
+        return n
+
+    def is_fully_defined(self):
+        return all(d is not None for d in self)
+
+    def __eq__(self, other):
+        if isinstance(other, (list, tuple)):
+            return tuple(self) == tuple(other)
+        return NotImplemented
+
+    def __ne__(self, other):
+        eq = self.__eq__(other)
+        return eq if eq is NotImplemented else not eq
+
+    __hash__ = tuple.__hash__
+
+    def __getitem__(self, key):
+        item = tuple.__getitem__(self, key)
+        return TensorShape(item) if isinstance(key, slice) else item
+
+    def __repr__(self):
+        return f"TensorShape({list(self)})"
+
+
+class Tensor:
+    """An immutable n-dimensional value backed by a NumPy array.
+
+    `_node` is the recorded operation that produced it (None when no tape saw it being made) and
+    `_index` which of that operation's outputs it is.
+    """
+
+    __slots__ = ("_value", "_node", "_index", "__weakref__")
+    # Makes `ndarray <op> Tensor` call the Tensor's reflected operator, as with TensorFlow tensors.
+    __array_priority__ = 100
+
+    def __init__(self, value, node=None, index=0):
+        self._value = value
+        self._node = node
+        self._index = index
+
+    # -- value access
+    def numpy(self):
+        """The value as a NumPy array (a 0-d value gives a NumPy scalar)."""
+        v = self._value
+        return v[()] if v.ndim == 0 else v
+
+    @property
+    def shape(self):
+        return TensorShape(self._value.shape)
+
+    @property
+    def dtype(self):
+        return backend.as_dtype(self._value.dtype)
+
+    @property
+    def ndim(self):
+        return self._value.ndim
+
+    @property
+    def device(self):
+        return "/job:localhost/replica:0/task:0/device:CPU:0"
+
+    def get_shape(self):
+        return self.shape
+
+    def __array__(self, dtype=None, copy=None):
+        v = self._value
+        if dtype is not None and v.dtype != dtype:
+            return v.astype(dtype)
+        return v.copy() if copy else v
+
+    def __len__(self):
+        if self._value.ndim == 0:
+            raise TypeError("len() of a scalar (0-d) tensor")
+        return self._value.shape[0]
+
+    def __iter__(self):
+        if self._value.ndim == 0:
+            raise TypeError("Cannot iterate over a scalar (0-d) tensor")
+        from .ops.array import unstack
+
+        return iter(unstack(self))
+
+    def __bool__(self):
+        if self._value.size != 1:
+            raise ValueError(
+                f"The truth value of a tensor with shape {self._value.shape} is ambiguous; "
+                "use tf.reduce_any or tf.reduce_all"
+            )
+        return bool(self._value)
+
+    def __float__(self):
+        return float(self._value)
+
+    def __int__(self):
+        return int(self._value)
+
+    def __index__(self):
+        if self._value.dtype.kind not in "iub":
+            raise TypeError(f"Only integer scalar tensors can be used as an index, got dtype {self._value.dtype}")
+        return int(self._value)
+
+    def __complex__(self):
+        return complex(self._value)
+
+    def __format__(self, spec):
+        if self._value.ndim == 0:
+            return format(self._value[()], spec)
+        return format(str(self), spec)
+
+    def __repr__(self):
+        body = np.array2string(self._value, separator=", ", prefix="tf.Tensor(") if self._value.ndim else repr(
+            self._value[()].item()
+        )
+        return f"<tf.Tensor: shape={tuple(self._value.shape)}, dtype={self._value.dtype.name}, numpy={body}>"
+
+    def __str__(self):
+        return f"tf.Tensor({self._value}, shape={tuple(self._value.shape)}, dtype={self._value.dtype.name})"
+
+    # Tensors compare elementwise (as in TensorFlow 2), so they hash by identity.
+    __hash__ = object.__hash__
+
+    def ref(self):
+        return _Reference(self)
+
+    def experimental_ref(self):
+        return _Reference(self)
+
+    def __copy__(self):
+        return self
+
+    def __deepcopy__(self, memo):
+        return Tensor(self._value.copy())
+
+    def __reduce__(self):
+        return (Tensor, (self._value,))
+
+
+class _Reference:
+    """A hashable handle to a tensor or variable (`x.ref()`), dereferenced with `deref()`."""
+
+    __slots__ = ("_obj",)
+
+    def __init__(self, obj):
+        self._obj = obj
+
+    def deref(self):
+        return self._obj
+
+    def __eq__(self, other):
+        return isinstance(other, _Reference) and other._obj is self._obj
+
+    def __hash__(self):
+        return id(self._obj)
+
+
+_variable_uid = [0]
+
+
+class Variable(Tensor):
+    """Mutable state: `assign`, `assign_add`, `assign_sub`. A GradientTape watches trainable ones.
+
+    Updates happen in place on the NumPy buffer unless something else still holds that buffer (a
+    recorded operation, a tensor read from the variable); then the buffer is copied first, so values
+    already read never change under the reader.
+    """
+
+    __slots__ = ("_name", "_path", "trainable", "constraint", "regularizer", "aggregation",
+                 "synchronization", "autocast", "_uid", "_layer_index")
+
+    def __init__(self, initial_value=None, trainable=True, name=None, dtype=None, shape=None,
+                 constraint=None, initializer=None, aggregation="none", synchronization="auto",
+                 autocast=True, regularizer=None, validate_shape=True, caching_device=None, **kwargs):
+        if initial_value is None:
+            initial_value = initializer
+        if initial_value is None:
+            raise ValueError("Variable needs an initial value (or an initializer and a shape)")
+        npdtype = backend.np_dtype(dtype)
+        if callable(initial_value) and not isinstance(initial_value, (Tensor, np.ndarray)):
+            if shape is not None:
+                init_dtype = npdtype if npdtype is not None else np.dtype(backend.floatx())
+                initial_value = initial_value(tuple(shape), dtype=init_dtype.name)
+            else:
+                initial_value = initial_value()
+        value = initial_value._value if isinstance(initial_value, Tensor) else initial_value
+        value = np.array(backend.to_array(value, npdtype), copy=True)
+        if shape is not None and validate_shape and tuple(value.shape) != tuple(shape):
+            if all(d is None or d == s for d, s in zip(shape, value.shape)) and len(shape) == value.ndim:
+                pass
+            else:
+                raise ValueError(f"Variable initial value has shape {value.shape}, expected shape {tuple(shape)}")
+        Tensor.__init__(self, value)
+        _variable_uid[0] += 1
+        self._uid = _variable_uid[0]
+        self._name = name if name is not None else "Variable"
+        self._path = self._name
+        self.trainable = bool(trainable)
+        self.constraint = constraint
+        self.regularizer = regularizer
+        self.aggregation = aggregation
+        self.synchronization = synchronization
+        self.autocast = autocast
+        self._layer_index = None
+
+    # -- identity
+    @property
+    def name(self):
+        return self._name
+
+    @property
+    def path(self):
+        return self._path
+
+    @property
+    def value(self):
+        """The current value as a Tensor (reads are recorded by an active GradientTape)."""
+        return self.read_value()
+
+    def read_value(self):
+        from .ops.array import identity
+
+        return identity(self)
+
+    def numpy(self):
+        return self._value.copy() if self._value.ndim else self._value[()]
+
+    def __array__(self, dtype=None, copy=None):
+        v = self._value
+        if dtype is not None and v.dtype != dtype:
+            return v.astype(dtype)
+        return v.copy()
+
+    @property
+    def initial_value(self):
+        return Tensor(self._value.copy())
+
+    @property
+    def handle(self):
+        return self
+
+    # -- mutation
+    def _buffer(self):
+        """The NumPy buffer, safe to write in place (copied first if anyone else holds it)."""
+        arr = self._value
+        # References: self._value, the local `arr`, getrefcount's argument.
+        if sys.getrefcount(arr) > 3 or not arr.flags.writeable:
+            arr = self._value = arr.copy()
+        return arr
+
+    def _coerce(self, value, what):
+        v = value._value if isinstance(value, Tensor) else value
+        v = np.asarray(v)
+        if v.shape != self._value.shape:
+            try:
+                v = np.broadcast_to(v, self._value.shape) if v.ndim == 0 else v
+            except ValueError:
+                pass
+            if v.shape != self._value.shape:
+                raise ValueError(
+                    f"Cannot {what} a value of shape {tuple(np.shape(v))} to variable '{self._path}' "
+                    f"of shape {tuple(self._value.shape)}"
+                )
+        return v
+
+    def assign(self, value, use_locking=False, name=None, read_value=True):
+        v = self._coerce(value, "assign")
+        np.copyto(self._buffer(), v, casting="unsafe")
+        return self
+
+    def assign_add(self, delta, use_locking=False, name=None, read_value=True):
+        v = self._coerce(delta, "add")
+        buf = self._buffer()
+        np.add(buf, v, out=buf, casting="unsafe")
+        return self
+
+    def assign_sub(self, delta, use_locking=False, name=None, read_value=True):
+        v = self._coerce(delta, "subtract")
+        buf = self._buffer()
+        np.subtract(buf, v, out=buf, casting="unsafe")
+        return self
+
+    def _replace(self, array):
+        """Swap in a new buffer of the same shape and dtype (used by kernels that compute out of place)."""
+        self._value = array
+
+    def __repr__(self):
+        body = np.array2string(self._value, separator=", ") if self._value.ndim else repr(self._value[()].item())
+        return f"<Variable path={self._path}, shape={tuple(self._value.shape)}, dtype={self._value.dtype.name}, value={body}>"
+
+    __str__ = __repr__
+
+    def __deepcopy__(self, memo):
+        v = Variable(self._value.copy(), trainable=self.trainable, name=self._name, constraint=self.constraint)
+        v._path = self._path
+        return v
+
+    def __reduce__(self):
+        return (Variable, (self._value, self.trainable, self._name))
+
+
+def is_tensor(x):
+    return isinstance(x, Tensor)
+
+
+def convert_to_tensor(value, dtype=None, dtype_hint=None, name=None):
+    """A Tensor from a Tensor, Variable, NumPy array or Python value (TensorFlow's default dtypes)."""
+    npdtype = backend.np_dtype(dtype)
+    if isinstance(value, Tensor):
+        if isinstance(value, Variable):
+            from .ops.array import identity
+
+            value = identity(value)
+        if npdtype is not None and value._value.dtype != npdtype:
+            raise ValueError(
+                f"Tensor conversion requested dtype {npdtype.name} for a tensor of dtype {value._value.dtype.name}"
+            )
+        return value
+    if npdtype is None and dtype_hint is not None and not isinstance(value, np.ndarray):
+        arr = backend.to_array(value)
+        hint = backend.np_dtype(dtype_hint)
+        if arr.dtype.kind in "iuf" and hint.kind in "fiu" and not (arr.dtype.kind == "f" and hint.kind != "f"):
+            arr = arr.astype(hint)
+        return Tensor(arr)
+    return Tensor(backend.to_array(value, npdtype))
+
+
+def constant(value, dtype=None, shape=None, name=None):
+    """A constant Tensor; with `shape`, a scalar is broadcast and a list reshaped, as in TensorFlow."""
+    if isinstance(value, Tensor):
+        value = value._value
+    arr = backend.to_array(value, backend.np_dtype(dtype))
+    if shape is not None:
+        shape = tuple(shape)
+        if arr.size == 1:
+            arr = np.full(shape, arr.reshape(()), dtype=arr.dtype)
+        elif arr.size == int(np.prod(shape)):
+            arr = arr.reshape(shape)
+        else:
+            raise ValueError(f"constant of {arr.size} elements cannot take shape {shape}")
+    elif isinstance(value, np.ndarray) and arr is value:
+        arr = arr.copy()
+    return Tensor(arr)
