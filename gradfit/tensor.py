@@ -291,8 +291,7 @@ class Variable(Tensor):
         return arr
 
     def _coerce(self, value, what):
-        v = value._value if isinstance(value, Tensor) else value
-        v = np.asarray(v)
+        v = value._value if isinstance(value, Tensor) else np.asarray(value)
         if v.shape != self._value.shape:
             try:
                 v = np.broadcast_to(v, self._value.shape) if v.ndim == 0 else v

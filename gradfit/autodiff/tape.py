@@ -9,11 +9,11 @@ Gradient rules are written with gradfit ops, so a gradient computed while anothe
 itself recorded, which gives higher-order gradients.
 """
 import threading
-import weakref
 
 import numpy as np
 
 from .. import nest
+from ..backend import to_array
 from ..tensor import Tensor, Variable
 
 # Tapes recording now, outermost first. Ops test this list on every call: empty means the fast path.
@@ -28,25 +28,21 @@ class Primitive:
 
     A rule is `rule(g, ans, *inputs, **params)` and returns the gradient for its input; `g` is the
     gradient of the output (a list, with None for outputs that got none, when the op has several).
-    A rule of None marks the input as not differentiable.
+    A rule of None marks the input as not differentiable. A primitive whose inputs share one rule
+    (variadic ops, custom gradients) leaves `rules` None and overrides `gradients` instead.
     """
 
     __slots__ = ("name", "rules", "multi_output")
 
     def __init__(self, name, multi_output=False):
         self.name = name
-        self.rules = ()
+        self.rules = None if type(self).gradients is not Primitive.gradients else ()
         self.multi_output = multi_output
 
     def gradients(self, g, ans, inputs, params, wanted):
-        """Gradients for the inputs whose positions are in `wanted` (others are never computed)."""
+        """{position: gradient} for the inputs at the positions in `wanted` (others are never computed)."""
         rules = self.rules
-        out = {}
-        for i in wanted:
-            rule = rules[i]
-            if rule is not None:
-                out[i] = rule(g, ans, *inputs, **params)
-        return out
+        return {i: rules[i](g, ans, *inputs, **params) for i in wanted if rules[i] is not None}
 
     def __repr__(self):
         return f"<Primitive {self.name}>"
@@ -58,16 +54,21 @@ def defgrad(primitive, *rules):
 
 
 class Node:
-    """One recorded operation: what it was, its inputs, its output value(s), and its tapes."""
+    """One recorded operation: what it was, its inputs, its output value(s), and its tapes.
 
-    __slots__ = ("prim", "inputs", "out", "params", "tapes", "__weakref__")
+    `needs` lists the positions of the inputs some recording tape traces: the only ones whose
+    gradients are ever computed.
+    """
 
-    def __init__(self, prim, inputs, out, params, tapes):
+    __slots__ = ("prim", "inputs", "out", "params", "tapes", "needs", "__weakref__")
+
+    def __init__(self, prim, inputs, out, params, tapes, needs):
         self.prim = prim
         self.inputs = inputs
         self.out = out
         self.params = params
         self.tapes = tapes
+        self.needs = needs
 
     def outputs(self):
         """The outputs as Tensors linked to this node, so gradient rules that use them are traced."""
@@ -76,24 +77,19 @@ class Node:
         return Tensor(self.out, self, 0)
 
 
-class _Read(Primitive):
-    """Reading a variable: the variable's gradient is the gradient of the value read."""
-
-    __slots__ = ()
-
-    def gradients(self, g, ans, inputs, params, wanted):
-        return {0: g}
-
-
-READ = _Read("ReadVariable")
 _EMPTY = {}
 
 
 def _traced_by(tape, x):
-    """Whether `tape` traces `x` (an op input): its watched leaves and the outputs it recorded."""
+    """Whether `tape` traces `x`: a watched leaf, an output the tape recorded, or a read of a variable
+    the tape watches (a read's `_node` is the variable itself)."""
     node = getattr(x, "_node", None)
-    if node is not None and tape._id in node.tapes:
-        return True
+    if node is not None:
+        if node.__class__ is Node:
+            if tape._id in node.tapes:
+                return True
+        elif tape._watches_variable(node):
+            return True
     return id(x) in tape._watched
 
 
@@ -101,30 +97,92 @@ def record(prim, out, inputs, params=_EMPTY):
     """Wrap `out` (an array, or a list of arrays) as Tensor(s) and record it on the tapes tracing an input.
 
     Called by ops only when some tape is recording. Inputs may be Tensors, Variables, arrays or Python
-    scalars; variables are replaced by a read of their current value, so later in-place updates never
-    change what the gradient sees.
+    scalars. A variable is saved as a read of its current value (a Tensor whose `_node` is the variable),
+    so later in-place updates never change what the gradient sees.
     """
     ident = _get_ident()
+    if len(ACTIVE) == 1:
+        tape = ACTIVE[0]
+        if tape._thread != ident:
+            return _untraced(prim, out)
+        return _record_one(tape, prim, out, inputs, params)
     tapes = [t for t in ACTIVE if t._thread == ident]
     node_tapes = []
-    for x in inputs:
-        if isinstance(x, Variable):
-            for t in tapes:
-                if t._watches_variable(x) and t._id not in node_tapes:
-                    node_tapes.append(t._id)
-        elif isinstance(x, Tensor):
-            for t in tapes:
-                if t._id not in node_tapes and _traced_by(t, x):
-                    node_tapes.append(t._id)
-    if not node_tapes or not _differentiable(out, prim):
-        if prim.multi_output:
-            return [Tensor(v) for v in out]
-        return Tensor(out)
-    saved = tuple(_saved_input(x, tapes) for x in inputs)
-    node = Node(prim, saved, out, params, node_tapes)
+    needs = []
+    saved = []
+    for i, x in enumerate(inputs):
+        if isinstance(x, Tensor):
+            if isinstance(x, Variable):
+                ids = [t._id for t in tapes if t._watches_variable(x)]
+                x = Tensor(x._value, x if ids else None, 0)
+            else:
+                ids = [t._id for t in tapes if _traced_by(t, x)]
+            if ids and x._value.dtype.kind in "fc":
+                needs.append(i)
+                for tid in ids:
+                    if tid not in node_tapes:
+                        node_tapes.append(tid)
+        else:
+            x = _constant_input(x)
+        saved.append(x)
+    if not needs or not _differentiable(out, prim):
+        return _untraced(prim, out)
+    node = Node(prim, tuple(saved), out, params, node_tapes, needs)
     for t in tapes:
         if t._id in node_tapes:
             t._nodes.append(node)
+    return _traced(prim, out, node)
+
+
+def _record_one(tape, prim, out, inputs, params):
+    """`record` for the common case of a single recording tape, kept lean: it runs once per op."""
+    tid = tape._id
+    watched = tape._watched
+    needs = None
+    saved = list(inputs)
+    for i, x in enumerate(inputs):
+        if not isinstance(x, Tensor):
+            saved[i] = _constant_input(x)
+            continue
+        if isinstance(x, Variable):
+            traced = tape._watches_variable(x)
+            x = saved[i] = Tensor(x._value, x if traced else None, 0)
+        else:
+            node = x._node
+            if node is None:
+                traced = id(x) in watched
+            elif node.__class__ is Node:
+                traced = tid in node.tapes
+            else:
+                traced = tape._watches_variable(node)
+        if traced and x._value.dtype.kind in "fc":
+            if needs is None:
+                needs = [i]
+            else:
+                needs.append(i)
+    if needs is None or not _differentiable(out, prim):
+        return _untraced(prim, out)
+    node = Node(prim, saved, out, params, [tid], needs)
+    tape._nodes.append(node)
+    return _traced(prim, out, node)
+
+
+def _constant_input(x):
+    """A non-tensor op input as saved for gradient rules: Python scalars stay weakly typed."""
+    if x is None or isinstance(x, (bool, int, float, complex)):
+        return x
+    if isinstance(x, np.generic):
+        return x.item()
+    return Tensor(to_array(x))
+
+
+def _untraced(prim, out):
+    if prim.multi_output:
+        return [Tensor(v) for v in out]
+    return Tensor(out)
+
+
+def _traced(prim, out, node):
     if prim.multi_output:
         return [Tensor(v, node, i) for i, v in enumerate(out)]
     return Tensor(out, node, 0)
@@ -136,51 +194,22 @@ def _differentiable(out, prim):
     return out.dtype.kind in "fc"
 
 
-def _saved_input(x, tapes):
-    if isinstance(x, Tensor):
-        if isinstance(x, Variable):
-            return _read_variable(x, tapes)
-        return x
-    if isinstance(x, (bool, int, float, complex)) or x is None:
-        return x
-    if isinstance(x, np.generic):
-        return x.item()
-    from ..backend import to_array
-
-    return Tensor(to_array(x))
-
-
-def _read_variable(var, tapes):
-    """A snapshot of `var`'s value, recorded as a read on the tapes that watch it."""
-    ids = [t._id for t in tapes if id(var) in t._watched]
-    if not ids:
-        return Tensor(var._value)
-    node = Node(READ, (var,), var._value, _EMPTY, ids)
-    for t in tapes:
-        if t._id in ids:
-            t._nodes.append(node)
-    return Tensor(var._value, node, 0)
-
-
 class _Paused:
-    """Context that stops every tape in this thread from recording (for `stop_recording`, custom grads)."""
+    """Context in which the given tapes record nothing (for `stop_recording` and custom gradients)."""
 
     def __init__(self, tapes):
         self.tapes = tapes
+        self.removed = []
 
     def __enter__(self):
-        for t in self.tapes:
-            if t in ACTIVE:
-                ACTIVE.remove(t)
-            else:
-                t._paused_not_active = True
+        self.removed = [t for t in self.tapes if t in ACTIVE]
+        for t in self.removed:
+            ACTIVE.remove(t)
         return self
 
     def __exit__(self, *exc):
-        for t in self.tapes:
-            if getattr(t, "_paused_not_active", False):
-                t._paused_not_active = False
-            elif t._entered:
+        for t in self.removed:
+            if t._entered:
                 ACTIVE.append(t)
         return False
 
@@ -197,9 +226,12 @@ class GradientTape:
         self._entered = False
         self._used = False
         self._thread = _get_ident()
-        self._paused_not_active = False
-        # Releases recorded nodes when a persistent tape is dropped without reset().
-        self._finalizer = weakref.finalize(self, _release_nodes, self._nodes, self._id)
+
+    def __del__(self):
+        # A dropped tape frees what it recorded (nodes refer to tapes by id, so this runs promptly).
+        nodes = getattr(self, "_nodes", None)
+        if nodes:
+            _release_nodes(nodes, self._id)
 
     # -- context
     def __enter__(self):
@@ -259,12 +291,8 @@ class GradientTape:
         self._check_usable()
         if unconnected_gradients not in ("none", "zero", UnconnectedGradients.NONE, UnconnectedGradients.ZERO):
             raise ValueError(f"unconnected_gradients must be 'none' or 'zero', got {unconnected_gradients!r}")
-        flat_sources = nest.flatten(sources)
-        for s in flat_sources:
-            if not isinstance(s, Tensor):
-                raise ValueError(
-                    f"GradientTape.gradient sources must be tensors or variables, got {type(s).__name__}")
-        targets = nest.flatten(target)
+        flat_sources = _flat_tensors(sources)
+        targets = [target] if isinstance(target, Tensor) else nest.flatten(target)
         if output_gradients is None:
             seeds = [None] * len(targets)
         else:
@@ -275,15 +303,19 @@ class GradientTape:
             flat = _backward(self, targets, seeds, flat_sources)
         finally:
             self._release_if_single_use()
-        zero = unconnected_gradients in ("zero", UnconnectedGradients.ZERO)
-        from ..ops.array import zeros_like
-
-        flat = [zeros_like(s) if g is None and zero and s.dtype.is_floating else g for s, g in zip(flat_sources, flat)]
+        if unconnected_gradients in ("zero", UnconnectedGradients.ZERO):
+            zeros_like = _ops()[4]
+            flat = [zeros_like(s) if g is None and s._value.dtype.kind in "fc" else g for s, g in zip(flat_sources, flat)]
+        if isinstance(sources, Tensor):
+            return flat[0]
+        if type(sources) is list and len(flat) == len(sources):
+            return flat
         return nest.pack_sequence_as(sources, flat)
 
     def _release_if_single_use(self):
+        """After a non-persistent tape's gradient: free the recording, refuse further use."""
         if not self._persistent:
-            self.reset()
+            _release_nodes(self._nodes, self._id)
             self._used = True
 
     def _check_usable(self):
@@ -349,6 +381,19 @@ class GradientTape:
         return A.reshape(stacked, tshape + tuple(source._value.shape[1:]))
 
 
+def _flat_tensors(sources):
+    """The sources as a flat list, checked to be tensors or variables."""
+    if isinstance(sources, Tensor):
+        return [sources]
+    if type(sources) is list and all(isinstance(s, Tensor) for s in sources):
+        return sources
+    flat = nest.flatten(sources)
+    for s in flat:
+        if not isinstance(s, Tensor):
+            raise ValueError(f"GradientTape.gradient sources must be tensors or variables, got {type(s).__name__}")
+    return flat
+
+
 class UnconnectedGradients:
     NONE = "none"
     ZERO = "zero"
@@ -367,34 +412,63 @@ def _release_nodes(nodes, tape_id):
     del nodes[:]
 
 
-def _accumulate(store, key, index, g, n_out):
-    from ..ops.math import add
+_OPS = None
+_SCALAR_ONES = {}
 
-    slot = store.get(key)
-    if slot is None:
-        slot = store[key] = [None] * n_out
-    prev = slot[index]
-    slot[index] = g if prev is None else add(prev, g)
+
+def _ones(v):
+    """The seed gradient of a target: ones shaped like it (a shared, never-mutated one for scalars)."""
+    if v.ndim:
+        return Tensor(np.ones(v.shape, v.dtype))
+    one = _SCALAR_ONES.get(v.dtype)
+    if one is None:
+        one = _SCALAR_ONES[v.dtype] = Tensor(np.ones((), v.dtype))
+    return one
+
+
+def _ops():
+    """The ops the engine itself uses (imported on first use: ops are built on this module)."""
+    global _OPS
+    if _OPS is None:
+        from ..ops.array import ones_like, zeros_like
+        from ..ops.math import add, cast
+        from ..tensor import convert_to_tensor
+
+        _OPS = (add, ones_like, cast, convert_to_tensor, zeros_like)
+    return _OPS
 
 
 def _backward(tape, targets, seeds, sources):
     """Reverse-mode sweep over `tape`'s nodes; returns the gradient for each source (or None)."""
-    from ..ops.array import ones_like
-    from ..ops.math import add
-
+    add, ones_like, cast, convert_to_tensor, _ = _ops()
     tid = tape._id
-    source_ids = {id(s): i for i, s in enumerate(sources)}
+    source_index = {id(s): i for i, s in enumerate(sources)}
     source_grads = [None] * len(sources)
-    node_grads = {}
+    pending = {}  # node -> its output's gradient (a list of them for multi-output nodes)
 
     def deposit(x, g):
-        i = source_ids.get(id(x))
+        i = source_index.get(id(x))
         if i is not None:
             prev = source_grads[i]
             source_grads[i] = g if prev is None else add(prev, g)
-        node = getattr(x, "_node", None)
-        if node is not None and tid in node.tapes:
-            _accumulate(node_grads, id(node), x._index, g, len(node.out) if node.prim.multi_output else 1)
+        node = x._node
+        if node is None:
+            return
+        if node.__class__ is not Node:  # a read of a variable: the gradient is the variable's
+            i = source_index.get(id(node))
+            if i is not None:
+                prev = source_grads[i]
+                source_grads[i] = g if prev is None else add(prev, g)
+        elif tid in node.tapes:
+            if node.prim.multi_output:
+                slot = pending.get(node)
+                if slot is None:
+                    slot = pending[node] = [None] * len(node.out)
+                prev = slot[x._index]
+                slot[x._index] = g if prev is None else add(prev, g)
+            else:
+                prev = pending.get(node)
+                pending[node] = g if prev is None else add(prev, g)
 
     for t, seed in zip(targets, seeds):
         if not isinstance(t, Tensor):
@@ -402,48 +476,47 @@ def _backward(tape, targets, seeds, sources):
         if t._value.dtype.kind not in "fc":
             continue
         if seed is None:
-            seed = ones_like(t)
+            seed = _ones(t._value)
         elif not isinstance(seed, Tensor):
-            from ..tensor import convert_to_tensor
-
             seed = convert_to_tensor(seed, dtype=t._value.dtype)
-        if tuple(seed._value.shape) != tuple(t._value.shape):
+        if seed._value.shape != t._value.shape:
             raise ValueError(
                 f"output_gradients shape {tuple(seed._value.shape)} does not match target shape "
                 f"{tuple(t._value.shape)}")
         deposit(t, seed)
 
-    nodes = tape._nodes
-    for pos in range(len(nodes) - 1, -1, -1):
-        node = nodes[pos]
-        g = node_grads.pop(id(node), None)
+    # Gradient rules may record onto this same tape (persistent tapes, higher order): those nodes are
+    # appended past the end and never visited by this sweep.
+    for node in reversed(tape._nodes):
+        if not pending:
+            break
+        g = pending.pop(node, None)
         if g is None:
             continue
         inputs = node.inputs
         if inputs is None:
             raise RuntimeError("GradientTape: this recording was already released")
+        wanted = node.needs if len(node.tapes) == 1 else [i for i in node.needs if _traced_by(tape, inputs[i])]
         prim = node.prim
-        if prim is READ:
-            deposit(inputs[0], g[0])
-            continue
-        wanted = [i for i, x in enumerate(inputs)
-                  if isinstance(x, Tensor) and x._value.dtype.kind in "fc" and _traced_by(tape, x)]
-        if not wanted:
-            continue
-        if not prim.multi_output:
-            g = g[0]
-        grads = prim.gradients(g, node.outputs(), inputs, node.params, wanted)
-        for i, gi in grads.items():
-            if gi is not None:
-                deposit(inputs[i], gi)
+        ans = node.outputs()
+        if prim.rules is not None:
+            rules, params = prim.rules, node.params
+            for i in wanted:
+                rule = rules[i]
+                if rule is not None:
+                    gi = rule(g, ans, *inputs, **params)
+                    if gi is not None:
+                        deposit(inputs[i], gi)
+        else:
+            for i, gi in prim.gradients(g, ans, inputs, node.params, wanted).items():
+                if gi is not None:
+                    deposit(inputs[i], gi)
 
     out = []
     for s, g in zip(sources, source_grads):
         if g is not None and s._value.dtype.kind not in "fc":
             g = None
-        elif g is not None and g._value.dtype != s._value.dtype and s._value.dtype.kind in "fc":
-            from ..ops.math import cast
-
+        elif g is not None and g._value.dtype != s._value.dtype:
             g = cast(g, s._value.dtype)
         out.append(g)
     return out

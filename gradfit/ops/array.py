@@ -93,11 +93,13 @@ _broadcast_to = Primitive("BroadcastTo")
 def sum_to(g, shape):
     """Sum `g` down to `shape` (the gradient of broadcasting to a larger shape)."""
     gv = value(g)
-    shape = tuple(shape)
     lead = gv.ndim - len(shape)
-    axes = tuple(builtins.range(lead)) + tuple(i + lead for i, d in enumerate(shape) if d == 1 and gv.shape[i + lead] != 1)
-    out = np.sum(gv, axis=axes, keepdims=True) if axes else gv
-    out = out.reshape(shape)
+    axes = tuple(builtins.range(lead)) + tuple(
+        i + lead for i, d in enumerate(shape) if d == 1 and gv.shape[i + lead] != 1)
+    if len(axes) == lead:
+        out = np.add.reduce(gv, axis=axes) if axes else gv  # only leading axes: no reshape needed
+    else:
+        out = np.add.reduce(gv, axis=axes, keepdims=True).reshape(shape)
     return output(_sum_to, out, (g,), {"shape": shape})
 
 

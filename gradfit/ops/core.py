@@ -44,30 +44,22 @@ def value(x, dtype=None):
 
 def pair(x, y):
     """Values of a binary op's inputs. A Python scalar next to a tensor stays a Python scalar, so it
-    takes the tensor's dtype (NumPy 2 treats it as weakly typed)."""
-    try:
-        xv = x._value
-    except AttributeError:
-        xv = None
-    try:
-        yv = y._value
-    except AttributeError:
-        yv = None
+    takes the tensor's dtype (NumPy 2 treats it as weakly typed); so does a NumPy scalar."""
+    xv = x._value if isinstance(x, Tensor) else None
+    yv = y._value if isinstance(y, Tensor) else None
     if xv is None:
-        if yv is not None and type(x) in _WEAK:
-            xv = x
-        elif yv is not None and isinstance(x, np.generic) and x.ndim == 0 and x.dtype.kind in "fiub":
-            xv = x.item()
-        else:
-            xv = to_array(x)
+        xv = _weak_or_array(x) if yv is not None else to_array(x)
     if yv is None:
-        if type(y) in _WEAK:
-            yv = y
-        elif isinstance(y, np.generic) and y.dtype.kind in "fiub":
-            yv = y.item()
-        else:
-            yv = to_array(y)
+        yv = _weak_or_array(y)
     return xv, yv
+
+
+def _weak_or_array(x):
+    if type(x) in _WEAK:
+        return x
+    if isinstance(x, np.generic) and x.dtype.kind in "fiub":
+        return x.item()
+    return to_array(x)
 
 
 def shape_of(x):

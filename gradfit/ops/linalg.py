@@ -13,9 +13,9 @@ _matmul = Primitive("MatMul")
 
 def _matmul_value(a, b, ta, tb):
     if ta:
-        a = np.swapaxes(a, -1, -2)
+        a = a.swapaxes(-1, -2)
     if tb:
-        b = np.swapaxes(b, -1, -2)
+        b = b.swapaxes(-1, -2)
     if a.ndim > 2 and b.ndim == 2:
         # One large GEMM instead of NumPy's loop of small ones over the leading axes.
         return np.matmul(a.reshape(-1, a.shape[-1]), b).reshape(a.shape[:-1] + (b.shape[-1],))

@@ -48,7 +48,7 @@ def _unary_op(name, fn):
 def unbroadcast(g, x):
     """`g` summed down to the shape of `x`, undoing broadcasting (the one place this is done)."""
     shape = shape_of(x)
-    if tuple(g._value.shape) == tuple(shape):
+    if g._value.shape == shape:
         return g
     return A.sum_to(g, shape)
 

@@ -155,17 +155,45 @@ def sparse_softmax_cross_entropy_with_logits(labels=None, logits=None, name=None
             f"Received a label value of {lv.max() if lv.max() >= n else lv.min()} which is outside the valid "
             f"range of [0, {n}); labels must be class indices for logits with {n} classes")
     logp = _log_softmax_value(zv, -1)
-    out = -np.take_along_axis(logp, lv[..., None].astype(np.intp), axis=-1)[..., 0]
-    return output(_sparse_xent, out, (labels, logits), {"labels": lv})
+    if zv.ndim == 2:
+        out = -logp[np.arange(zv.shape[0]), lv]
+    else:
+        out = -np.take_along_axis(logp, lv[..., None].astype(np.intp), axis=-1)[..., 0]
+    # The log-probabilities are kept for the gradient, which needs softmax = exp(logp).
+    return output(_sparse_xent, out, (labels, logits), {"labels": lv, "logp": logp})
 
 
-def _sparse_xent_grad(g, ans, labels_t, logits, labels):
+_sparse_xent_backward = Primitive("SparseSoftmaxCrossEntropyGrad")
+
+
+def _sparse_xent_grad(g, ans, labels_t, logits, labels, logp):
+    """(softmax(logits) - onehot(labels)) * g, in one fused pass."""
+    gv = g._value
+    probs = np.exp(logp)
+    if probs.ndim == 2:
+        probs[np.arange(probs.shape[0]), labels] -= 1
+    else:
+        np.put_along_axis(probs, labels[..., None].astype(np.intp),
+                          np.take_along_axis(probs, labels[..., None].astype(np.intp), axis=-1) - 1, axis=-1)
+    probs *= gv[..., None]
+    return output(_sparse_xent_backward, probs, (g, logits), {"labels": labels})
+
+
+def _sparse_xent_backward_grad_g(gg, ans, g, logits, labels):
     n = logits._value.shape[-1]
     onehot = np.equal(labels[..., None], np.arange(n)).astype(logits._value.dtype)
-    return M.multiply(A.expand_dims(g, -1), M.subtract(softmax(logits), onehot))
+    return R.reduce_sum(M.multiply(gg, M.subtract(softmax(logits), onehot)), axis=-1)
+
+
+def _sparse_xent_backward_grad_logits(gg, ans, g, logits, labels):
+    # d/dz [g * softmax(z)] applied to gg: g * p * (gg - sum(gg * p)).
+    p = softmax(logits)
+    inner = M.subtract(gg, R.reduce_sum(M.multiply(gg, p), axis=-1, keepdims=True))
+    return M.multiply(A.expand_dims(g, -1), M.multiply(p, inner))
 
 
 defgrad(_sparse_xent, None, _sparse_xent_grad)
+defgrad(_sparse_xent_backward, _sparse_xent_backward_grad_g, _sparse_xent_backward_grad_logits)
 
 
 def softmax_cross_entropy_with_logits(labels=None, logits=None, axis=-1, name=None):

@@ -13,10 +13,24 @@ def _kept_shape(shape, axes):
     return tuple(1 if i in axes else d for i, d in enumerate(shape))
 
 
-def _expand(g, x, axes):
-    """A reduction's gradient `g`, reshaped and broadcast back to the shape of `x`."""
-    shape = tuple(x._value.shape)
-    return A.broadcast_to(A.reshape(g, _kept_shape(shape, axes)), shape)
+_unreduce = Primitive("Unreduce")
+
+
+def _expand(g, x, axes, scale=1.0):
+    """A reduction's gradient `g` broadcast back to the shape of `x` (times `scale`), in one pass."""
+    shape = x._value.shape
+    gv = g._value
+    out = np.multiply(gv.reshape(_kept_shape(shape, axes)), scale, out=np.empty(shape, dtype=gv.dtype))
+    return output(_unreduce, out, (g,), {"axes": axes, "scale": scale})
+
+
+def _unreduce_grad(g, ans, x, axes, scale):
+    summed = reduce_sum(g, axis=axes)
+    summed = A.reshape(summed, x._value.shape)
+    return M.multiply(summed, scale) if scale != 1.0 else summed
+
+
+defgrad(_unreduce, _unreduce_grad)
 
 
 def _reduction(name, fn):
@@ -39,14 +53,20 @@ def _reduction(name, fn):
     return prim, op
 
 
-_sum, reduce_sum = _reduction("Sum", np.sum)
-_max, reduce_max = _reduction("Max", np.max)
-_min, reduce_min = _reduction("Min", np.min)
-_prod, reduce_prod = _reduction("Prod", np.prod)
+_sum, reduce_sum = _reduction("Sum", np.add.reduce)
+_max, reduce_max = _reduction("Max", np.maximum.reduce)
+_min, reduce_min = _reduction("Min", np.minimum.reduce)
+_prod, reduce_prod = _reduction("Prod", np.multiply.reduce)
 
 
-_mean, reduce_mean = _reduction("Mean", lambda v, axis, keepdims: np.mean(v, axis=axis, keepdims=keepdims).astype(
-    v.dtype, copy=False) if v.dtype.kind in "fc" else (np.sum(v, axis=axis, keepdims=keepdims) // _count(v, axis)).astype(v.dtype))
+def _mean_value(v, axis, keepdims):
+    total = np.add.reduce(v, axis=axis, keepdims=keepdims)
+    if v.dtype.kind in "fc":
+        return total * (1.0 / _count(v, axis))
+    return (total // _count(v, axis)).astype(v.dtype)  # TensorFlow keeps integer means integer
+
+
+_mean, reduce_mean = _reduction("Mean", _mean_value)
 
 
 def _count(v, axes):
@@ -95,7 +115,7 @@ def _prod_grad(g, ans, x, axes):
 
 
 defgrad(_sum, lambda g, ans, x, axes: _expand(g, x, axes))
-defgrad(_mean, lambda g, ans, x, axes: M.divide(_expand(g, x, axes), float(_count(x._value, axes))))
+defgrad(_mean, lambda g, ans, x, axes: _expand(g, x, axes, 1.0 / _count(x._value, axes)))
 defgrad(_max, _extreme_grad)
 defgrad(_min, _extreme_grad)
 defgrad(_prod, _prod_grad)

@@ -1,0 +1,107 @@
+"""Op values where TensorFlow's conventions are easy to get wrong, and the errors users see."""
+import numpy as np
+import pytest
+
+import gradfit as tf
+from gradfit.errors import InvalidArgumentError
+
+
+def test_namespaces_place_ops_as_tensorflow_does():
+    assert tf.math.reduce_std is tf.math.reduce_std and tf.math.top_k and tf.math.is_nan and tf.math.cumsum
+    assert tf.nn.softmax and tf.nn.sparse_softmax_cross_entropy_with_logits and tf.nn.conv2d and tf.nn.moments
+    assert tf.random.normal and tf.random.uniform and tf.random.truncated_normal and tf.random.categorical
+    assert tf.linalg.norm and tf.linalg.matmul is tf.matmul and tf.linalg.einsum is tf.einsum
+    assert tf.reduce_sum is tf.math.reduce_sum and tf.clip_by_global_norm and tf.linalg.global_norm
+
+
+def test_rounding_and_floor_mod_follow_tensorflow():
+    np.testing.assert_array_equal(tf.round([0.5, 1.5, 2.5, -0.5]).numpy(), [0.0, 2.0, 2.0, -0.0])
+    np.testing.assert_array_equal(tf.math.floormod([-3.0, 3.0], [2.0, -2.0]).numpy(), [1.0, -1.0])
+    assert (tf.constant([3, 4]) / tf.constant([2, 2])).dtype == tf.float64
+    assert tf.reduce_mean(tf.constant([1, 2])).numpy() == 1  # integer mean stays integer
+    assert tf.argmax([[1, 5], [3, 2]]).dtype == tf.int64
+    np.testing.assert_array_equal(tf.argmax([[1, 5], [3, 2]]).numpy(), [1, 0])
+
+
+def test_same_padding_puts_the_extra_pixel_after():
+    x = np.arange(16, dtype=np.float32).reshape(1, 4, 4, 1)
+    w = np.ones((2, 2, 1, 1), np.float32)
+    y = tf.nn.conv2d(x, w, strides=1, padding="SAME").numpy()[0, :, :, 0]
+    assert y[0, 0] == 0 + 1 + 4 + 5 and y[3, 3] == 15  # bottom-right window is mostly padding
+    assert tf.nn.avg_pool2d(x, 3, 2, "SAME").numpy()[0, 0, 0, 0] == np.mean([0, 1, 2, 4, 5, 6, 8, 9, 10])
+
+
+def test_max_pool_gradient_goes_to_the_first_maximum():
+    x = tf.zeros((1, 2, 2, 1))
+    with tf.GradientTape() as tape:
+        tape.watch(x)
+        y = tf.nn.max_pool2d(x, 2, 2, "VALID")
+    np.testing.assert_array_equal(tape.gradient(y, x).numpy()[0, :, :, 0], [[1, 0], [0, 0]])
+
+
+def test_reduce_max_gradient_splits_between_ties():
+    x = tf.constant([[2.0, 2.0, 1.0]])
+    with tf.GradientTape() as tape:
+        tape.watch(x)
+        y = tf.reduce_max(x, axis=1)
+    np.testing.assert_array_equal(tape.gradient(y, x).numpy(), [[0.5, 0.5, 0.0]])
+
+
+def test_gather_one_hot_top_k_split_unique():
+    a = tf.constant([[1.0, 2.0, 3.0], [4.0, 5.0, 6.0]])
+    np.testing.assert_array_equal(tf.gather(a, [[0, 2], [1, 1]], axis=1, batch_dims=1).numpy(), [[1, 3], [5, 5]])
+    np.testing.assert_array_equal(tf.gather_nd(a, [[1, 0], [0, 2]]).numpy(), [4, 3])
+    np.testing.assert_array_equal(tf.one_hot([0, 2, -1], 3).numpy(), [[1, 0, 0], [0, 0, 1], [0, 0, 0]])
+    np.testing.assert_array_equal(tf.math.top_k([[1.0, 3.0, 3.0, 2.0]], 2).indices.numpy(), [[1, 2]])
+    parts = tf.split(tf.zeros((2, 6)), [1, -1, 2], axis=1)
+    assert [p.shape[1] for p in parts] == [1, 3, 2]
+    values, idx = tf.unique([3, 1, 3, 2, 1])
+    np.testing.assert_array_equal(values.numpy(), [3, 1, 2])
+    np.testing.assert_array_equal(idx.numpy(), [0, 1, 0, 2, 1])
+    np.testing.assert_array_equal(tf.range(1, 10, 3).numpy(), [1, 4, 7])
+    assert tf.range(0.0, 1.0, 0.25).dtype == tf.float32
+
+
+def test_clip_by_global_norm_returns_scaled_list_and_norm():
+    a, b = tf.constant([3.0, 4.0]), tf.constant([0.0])
+    clipped, norm = tf.clip_by_global_norm([a, None, b], 1.0)
+    assert float(norm) == 5.0 and clipped[1] is None
+    np.testing.assert_allclose(clipped[0].numpy(), [0.6, 0.8])
+    np.testing.assert_allclose(tf.clip_by_norm([3.0, 4.0], 10.0).numpy(), [3.0, 4.0])
+
+
+def test_random_is_repeatable_under_set_seed():
+    tf.random.set_seed(42)
+    a = tf.random.normal((3,)).numpy()
+    b = tf.random.uniform((2,), seed=7).numpy()
+    tf.random.set_seed(42)
+    np.testing.assert_array_equal(tf.random.normal((3,)).numpy(), a)
+    np.testing.assert_array_equal(tf.random.uniform((2,), seed=7).numpy(), b)
+    t = tf.random.truncated_normal((1000,), stddev=2.0).numpy()
+    assert np.abs(t).max() <= 4.0 and t.dtype == np.float32
+    c = tf.random.categorical(tf.math.log([[0.0001, 0.9999]]), 50).numpy()
+    assert c.shape == (1, 50) and c.mean() > 0.9
+
+
+@pytest.mark.parametrize("call, pattern", [
+    (lambda: tf.add(tf.ones((32, 3)), tf.ones((8,))), r"incompatible shapes \(32, 3\) and \(8,\)"),
+    (lambda: tf.matmul(tf.ones((32, 3)), tf.ones((8, 4))), r"In\[0\]: \[32, 3\], In\[1\]: \[8, 4\]"),
+    (lambda: tf.reshape(tf.ones((2, 3)), (4, 2)), r"6 elements \(shape \(2, 3\)\) to shape \(4, 2\)"),
+    (lambda: tf.concat([tf.ones((2, 3)), tf.ones((2, 4))], axis=0), r"shapes \[\(2, 3\), \(2, 4\)\]"),
+    (lambda: tf.nn.conv2d(tf.ones((1, 5, 5, 3)), tf.ones((3, 3, 2, 4)), 1, "SAME"),
+     r"input has 3 channels \(shape \(1, 5, 5, 3\)\) but the filter expects 2"),
+    (lambda: tf.nn.sparse_softmax_cross_entropy_with_logits([0, 5], tf.zeros((2, 3))),
+     r"label value of 5 which is outside the valid range of \[0, 3\)"),
+    (lambda: tf.gather(tf.ones((3, 2)), [0, 3]), r"indices must be in \[0, 3\)"),
+    (lambda: tf.reduce_sum(tf.ones((2, 3)), axis=2), r"axis 2 is out of range for a tensor of rank 2"),
+    (lambda: tf.stack([tf.ones((2,)), tf.ones((3,))]), r"same shape, got \[\(2,\), \(3,\)\]"),
+    (lambda: tf.transpose(tf.ones((2, 3)), [0, 0]), r"perm \(0, 0\) is not a permutation"),
+])
+def test_errors_name_the_shapes(call, pattern):
+    with pytest.raises(InvalidArgumentError, match=pattern):
+        call()
+
+
+def test_invalid_argument_error_is_also_a_value_error():
+    with pytest.raises(ValueError):
+        tf.add(tf.ones((2,)), tf.ones((3,)))
