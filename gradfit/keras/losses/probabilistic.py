@@ -1,0 +1,339 @@
+"""Cross-entropies (binary, categorical, sparse, focal), KL divergence and Poisson: functions and classes.
+
+The functions return per-sample losses. `from_logits=True` goes through TensorFlow's fused, stable
+ops; probabilities are clipped to [epsilon, 1 - epsilon] first, as Keras does. A probability tensor
+that a GradientTape saw come out of a softmax (or sigmoid) is traced back to its logits, as Keras
+does, so training through a softmax output stays stable.
+"""
+import warnings
+
+import numpy as np
+
+from ... import backend
+from ...autodiff.tape import Node
+from ...errors import InvalidArgumentError
+from ...ops import array as A
+from ...ops import math as M
+from ...ops import nn
+from ...ops import reduction as R
+from ...ops.core import normalize_axis
+from ...tensor import Tensor
+from .loss import Loss, LossFunctionWrapper, float_tensor
+
+
+def _get_logits(output, from_logits, op_name, fn_name, axis=None):
+    """(logits, True) when `output` is known to come out of a softmax/sigmoid, else (output, from_logits).
+
+    Keras computes the cross-entropy from those logits: exact where clipped probabilities saturate.
+    The logits are found on `_keras_logits` when set, or on the operation a GradientTape recorded.
+    """
+    logits = getattr(output, "_keras_logits", None)
+    if logits is None:
+        node = getattr(output, "_node", None)
+        if node.__class__ is Node and node.inputs is not None and node.prim.name == op_name and (
+                axis is None or node.params.get("axis", -1) % output.ndim == axis % output.ndim):
+            logits = node.inputs[0]
+    if logits is None:
+        return output, from_logits
+    if from_logits:
+        warnings.warn(f"`{fn_name}` received `from_logits=True`, but the `output` argument was produced by a "
+                      f"{op_name} activation and thus does not represent logits. Was this intended?", stacklevel=3)
+    return logits, True
+
+
+def _check_same_shape(target, output, fn_name):
+    if target.ndim != output.ndim or tuple(target.shape) != tuple(output.shape):
+        raise ValueError(f"{fn_name}: y_true and y_pred must have the same shape. Received: "
+                         f"y_true.shape={tuple(target.shape)}, y_pred.shape={tuple(output.shape)}")
+
+
+def _check_axis(axis, fn_name):
+    if isinstance(axis, bool) or not isinstance(axis, (int, np.integer)):
+        raise ValueError(f"{fn_name}: `axis` must be of type `int`. Received: axis={axis!r} of type {type(axis)}")
+
+
+def _warn_single_class(y_pred, fn_name):
+    if y_pred.ndim and y_pred.shape[-1] == 1:
+        warnings.warn(f"In loss {fn_name}, expected y_pred.shape to be (batch_size, num_classes) with "
+                      f"num_classes > 1. Received: y_pred.shape={tuple(y_pred.shape)}. Consider using "
+                      "'binary_crossentropy' if you only have 2 classes.", SyntaxWarning, stacklevel=3)
+
+
+def _clip_probabilities(p):
+    eps = backend.epsilon()
+    return M.clip_by_value(p, eps, 1.0 - eps)
+
+
+def _smooth_binary(y_true, label_smoothing):
+    if label_smoothing:
+        return M.add(M.multiply(y_true, 1.0 - label_smoothing), 0.5 * label_smoothing)
+    return y_true
+
+
+def _smooth_categorical(y_true, label_smoothing):
+    if label_smoothing:
+        num_classes = float(y_true.shape[-1])
+        return M.add(M.multiply(y_true, 1.0 - label_smoothing), label_smoothing / num_classes)
+    return y_true
+
+
+# ---------------------------------------------------------------------------------------- binary
+def _binary_crossentropy_elementwise(target, output, from_logits, fn_name):
+    """Elementwise binary cross-entropy (no mean) from logits or clipped probabilities."""
+    _check_same_shape(target, output, fn_name)
+    if from_logits:
+        return nn.sigmoid_cross_entropy_with_logits(labels=target, logits=output)
+    output = _clip_probabilities(output)
+    bce = M.add(M.multiply(target, M.log(output)), M.multiply(M.subtract(1.0, target), M.log(M.subtract(1.0, output))))
+    return M.negative(bce)
+
+
+def binary_crossentropy(y_true, y_pred, from_logits=False, label_smoothing=0.0, axis=-1):
+    """Binary cross-entropy per sample: the mean over `axis` of the elementwise cross-entropy."""
+    y_pred = float_tensor(y_pred)
+    y_true = float_tensor(y_true, y_pred)
+    y_true = _smooth_binary(y_true, label_smoothing)
+    y_pred, from_logits = _get_logits(y_pred, from_logits, "Sigmoid", "binary_crossentropy")
+    return R.reduce_mean(_binary_crossentropy_elementwise(y_true, y_pred, from_logits, "binary_crossentropy"),
+                         axis=axis)
+
+
+def binary_focal_crossentropy(y_true, y_pred, apply_class_balancing=False, alpha=0.25, gamma=2.0,
+                              from_logits=False, label_smoothing=0.0, axis=-1):
+    """Binary cross-entropy scaled by (1 - p_t) ** gamma (and alpha-balanced on request), mean over `axis`."""
+    y_pred = float_tensor(y_pred)
+    y_true = float_tensor(y_true, y_pred)
+    y_true = _smooth_binary(y_true, label_smoothing)
+    y_pred, from_logits = _get_logits(y_pred, from_logits, "Sigmoid", "binary_focal_crossentropy")
+    # Keras takes the cross-entropy term from the logits when it has them (exact where sigmoid saturates).
+    bce = _binary_crossentropy_elementwise(y_true, y_pred, from_logits, "binary_focal_crossentropy")
+    if from_logits:
+        y_pred = M.sigmoid(y_pred)
+    p_t = M.add(M.multiply(y_true, y_pred), M.multiply(M.subtract(1.0, y_true), M.subtract(1.0, y_pred)))
+    focal_bce = M.multiply(M.pow(M.subtract(1.0, p_t), float(gamma)), bce)
+    if apply_class_balancing:
+        weight = M.add(M.multiply(y_true, float(alpha)), M.multiply(M.subtract(1.0, y_true), 1.0 - alpha))
+        focal_bce = M.multiply(weight, focal_bce)
+    return R.reduce_mean(focal_bce, axis=axis)
+
+
+# ----------------------------------------------------------------------------------- categorical
+def categorical_crossentropy(y_true, y_pred, from_logits=False, label_smoothing=0.0, axis=-1):
+    """-sum(y_true * log(y_pred)) over `axis`; probabilities are renormalized along `axis` first."""
+    _check_axis(axis, "categorical_crossentropy")
+    y_pred = float_tensor(y_pred)
+    y_true = float_tensor(y_true, y_pred)
+    _warn_single_class(y_pred, "categorical_crossentropy")
+    y_true = _smooth_categorical(y_true, label_smoothing)
+    if y_true.ndim < 1:
+        raise ValueError("categorical_crossentropy: y_true and y_pred must be at least rank 1. Received: "
+                         f"y_true.shape={tuple(y_true.shape)}, y_pred.shape={tuple(y_pred.shape)}")
+    _check_same_shape(y_true, y_pred, "categorical_crossentropy")
+    y_pred, from_logits = _get_logits(y_pred, from_logits, "Softmax", "categorical_crossentropy", axis)
+    if from_logits:
+        return nn.softmax_cross_entropy_with_logits(labels=y_true, logits=y_pred, axis=axis)
+    output = M.divide(y_pred, R.reduce_sum(y_pred, axis=axis, keepdims=True))
+    output = _clip_probabilities(output)
+    return M.negative(R.reduce_sum(M.multiply(y_true, M.log(output)), axis=axis))
+
+
+def categorical_focal_crossentropy(y_true, y_pred, alpha=0.25, gamma=2.0, from_logits=False,
+                                   label_smoothing=0.0, axis=-1):
+    """Categorical cross-entropy with each class term scaled by alpha * (1 - p) ** gamma."""
+    _check_axis(axis, "categorical_focal_crossentropy")
+    y_pred = float_tensor(y_pred)
+    y_true = float_tensor(y_true, y_pred)
+    _warn_single_class(y_pred, "categorical_focal_crossentropy")
+    _check_same_shape(y_true, y_pred, "categorical_focal_crossentropy")
+    y_true = _smooth_categorical(y_true, label_smoothing)
+    if from_logits:
+        y_pred = nn.softmax(y_pred, axis=axis)
+    output = M.divide(y_pred, R.reduce_sum(y_pred, axis=axis, keepdims=True))
+    output = _clip_probabilities(output)
+    cce = M.multiply(M.negative(y_true), M.log(output))
+    weighting = M.multiply(M.pow(M.subtract(1.0, output), float(gamma)), float(alpha))
+    return R.reduce_sum(M.multiply(weighting, cce), axis=axis)
+
+
+def _sparse_labels(y_true, num_classes, ignore_class):
+    """Integer class ids from `y_true`, checked to lie in [0, num_classes) (ignored ids aside)."""
+    labels = y_true._value if isinstance(y_true, Tensor) else np.asarray(y_true)
+    if labels.dtype.kind == "f":
+        if not np.all(np.equal(np.mod(labels, 1), 0)):
+            raise InvalidArgumentError("sparse_categorical_crossentropy: y_true must hold integer class ids, "
+                                       f"got non-integer values such as {labels[np.mod(labels, 1) != 0][0]}")
+    labels = labels.astype(np.int64)
+    checked = labels if ignore_class is None else labels[labels != ignore_class]
+    if checked.size and (checked.min() < 0 or checked.max() >= num_classes):
+        bad = checked.max() if checked.max() >= num_classes else checked.min()
+        raise InvalidArgumentError(
+            f"sparse_categorical_crossentropy: received a label value of {bad}, which is outside the valid "
+            f"range [0, {num_classes}) for y_pred with {num_classes} classes")
+    return labels
+
+
+def sparse_categorical_crossentropy(y_true, y_pred, from_logits=False, ignore_class=None, axis=-1):
+    """Cross-entropy with integer class ids; `ignore_class` entries give 0 loss and are masked out."""
+    y_pred = float_tensor(y_pred)
+    ndim = y_pred.ndim
+    if ndim < 1:
+        raise ValueError(f"sparse_categorical_crossentropy: y_pred must be at least rank 1, got shape {tuple(y_pred.shape)}")
+    axis = normalize_axis(axis, ndim)[0]
+    true_shape = tuple(np.shape(y_true._value if isinstance(y_true, Tensor) else y_true))
+    if len(true_shape) == ndim and true_shape[axis] == 1:
+        true_shape = true_shape[:axis] + true_shape[axis + 1:]
+    num_classes = y_pred.shape[axis]
+    labels = _sparse_labels(y_true, num_classes, ignore_class).reshape(true_shape)
+    expected = tuple(d for i, d in enumerate(y_pred.shape) if i != axis)
+    if true_shape != expected:
+        raise ValueError(f"sparse_categorical_crossentropy: y_true of shape {true_shape} does not match y_pred "
+                         f"of shape {tuple(y_pred.shape)}; expected y_true of shape {expected} (class ids) or "
+                         f"{expected[:axis] + (1,) + expected[axis:]}")
+    if axis != ndim - 1:
+        perm = [i for i in range(ndim) if i != axis] + [axis]
+        y_pred = A.transpose(y_pred, perm)
+    valid = None
+    if ignore_class is not None:
+        valid = labels != ignore_class
+        labels = np.where(valid, labels, 0)
+        y_pred = M.where(valid[..., None], y_pred, np.zeros((), y_pred._value.dtype))
+    y_pred, from_logits = _get_logits(y_pred, from_logits, "Softmax", "sparse_categorical_crossentropy", -1)
+    logits = y_pred if from_logits else M.log(_clip_probabilities(y_pred))
+    res = nn.sparse_softmax_cross_entropy_with_logits(labels=labels, logits=logits)
+    if valid is not None:
+        res = M.where(valid, res, np.zeros((), res._value.dtype))
+        res._keras_mask = Tensor(valid)
+    return res
+
+
+# ------------------------------------------------------------------------------- KL, Poisson
+def kl_divergence(y_true, y_pred):
+    """sum(y_true * log(y_true / y_pred)) over the last axis, both clipped to [epsilon, 1]."""
+    y_pred = float_tensor(y_pred)
+    y_true = float_tensor(y_true, y_pred)
+    eps = backend.epsilon()
+    y_true = M.clip_by_value(y_true, eps, 1.0)
+    y_pred = M.clip_by_value(y_pred, eps, 1.0)
+    return R.reduce_sum(M.multiply(y_true, M.log(M.divide(y_true, y_pred))), axis=-1)
+
+
+def poisson(y_true, y_pred):
+    """mean(y_pred - y_true * log(y_pred + epsilon)) over the last axis."""
+    y_pred = float_tensor(y_pred)
+    y_true = float_tensor(y_true, y_pred)
+    return R.reduce_mean(M.subtract(y_pred, M.multiply(y_true, M.log(M.add(y_pred, backend.epsilon())))), axis=-1)
+
+
+# ------------------------------------------------------------------------------------- classes
+class BinaryCrossentropy(LossFunctionWrapper):
+    """Binary cross-entropy between labels in [0, 1] and predicted probabilities (or logits)."""
+
+    def __init__(self, from_logits=False, label_smoothing=0.0, axis=-1, reduction="sum_over_batch_size",
+                 name="binary_crossentropy", dtype=None):
+        super().__init__(binary_crossentropy, name=name, reduction=reduction, dtype=dtype,
+                         from_logits=from_logits, label_smoothing=label_smoothing, axis=axis)
+        self.from_logits = from_logits
+        self.label_smoothing = label_smoothing
+        self.axis = axis
+
+    def get_config(self):
+        config = Loss.get_config(self)
+        config.update({"from_logits": self.from_logits, "label_smoothing": self.label_smoothing, "axis": self.axis})
+        return config
+
+
+class BinaryFocalCrossentropy(LossFunctionWrapper):
+    """Focal binary cross-entropy (Lin et al., 2018): hard examples weigh more."""
+
+    def __init__(self, apply_class_balancing=False, alpha=0.25, gamma=2.0, from_logits=False, label_smoothing=0.0,
+                 axis=-1, reduction="sum_over_batch_size", name="binary_focal_crossentropy", dtype=None):
+        super().__init__(binary_focal_crossentropy, name=name, reduction=reduction, dtype=dtype,
+                         apply_class_balancing=apply_class_balancing, alpha=alpha, gamma=gamma,
+                         from_logits=from_logits, label_smoothing=label_smoothing, axis=axis)
+        self.from_logits = from_logits
+        self.label_smoothing = label_smoothing
+        self.axis = axis
+        self.apply_class_balancing = apply_class_balancing
+        self.alpha = alpha
+        self.gamma = gamma
+
+    def get_config(self):
+        config = Loss.get_config(self)
+        config.update({"from_logits": self.from_logits, "label_smoothing": self.label_smoothing, "axis": self.axis,
+                       "apply_class_balancing": self.apply_class_balancing, "alpha": self.alpha, "gamma": self.gamma})
+        return config
+
+
+class CategoricalCrossentropy(LossFunctionWrapper):
+    """Cross-entropy between one-hot (or soft) labels and predicted class probabilities (or logits)."""
+
+    def __init__(self, from_logits=False, label_smoothing=0.0, axis=-1, reduction="sum_over_batch_size",
+                 name="categorical_crossentropy", dtype=None):
+        super().__init__(categorical_crossentropy, name=name, reduction=reduction, dtype=dtype,
+                         from_logits=from_logits, label_smoothing=label_smoothing, axis=axis)
+        self.from_logits = from_logits
+        self.label_smoothing = label_smoothing
+        self.axis = axis
+
+    def get_config(self):
+        config = Loss.get_config(self)
+        config.update({"from_logits": self.from_logits, "label_smoothing": self.label_smoothing, "axis": self.axis})
+        return config
+
+
+class CategoricalFocalCrossentropy(LossFunctionWrapper):
+    """Focal categorical cross-entropy: each class term scaled by alpha * (1 - p) ** gamma."""
+
+    def __init__(self, alpha=0.25, gamma=2.0, from_logits=False, label_smoothing=0.0, axis=-1,
+                 reduction="sum_over_batch_size", name="categorical_focal_crossentropy", dtype=None):
+        super().__init__(categorical_focal_crossentropy, name=name, reduction=reduction, dtype=dtype, alpha=alpha,
+                         gamma=gamma, from_logits=from_logits, label_smoothing=label_smoothing, axis=axis)
+        self.from_logits = from_logits
+        self.label_smoothing = label_smoothing
+        self.axis = axis
+        self.alpha = alpha
+        self.gamma = gamma
+
+    def get_config(self):
+        config = Loss.get_config(self)
+        config.update({"from_logits": self.from_logits, "label_smoothing": self.label_smoothing, "axis": self.axis,
+                       "alpha": self.alpha, "gamma": self.gamma})
+        return config
+
+
+class SparseCategoricalCrossentropy(LossFunctionWrapper):
+    """Cross-entropy between integer class ids and predicted class probabilities (or logits)."""
+
+    def __init__(self, from_logits=False, ignore_class=None, reduction="sum_over_batch_size", axis=-1,
+                 name="sparse_categorical_crossentropy", dtype=None):
+        super().__init__(sparse_categorical_crossentropy, name=name, reduction=reduction, dtype=dtype,
+                         from_logits=from_logits, ignore_class=ignore_class, axis=axis)
+        self.from_logits = from_logits
+        self.ignore_class = ignore_class
+        self.axis = axis
+
+    def get_config(self):
+        config = Loss.get_config(self)
+        # Keras leaves `axis` out of this config, which loses it on a round trip; it is kept here.
+        config.update({"from_logits": self.from_logits, "ignore_class": self.ignore_class, "axis": self.axis})
+        return config
+
+
+class KLDivergence(LossFunctionWrapper):
+    """Kullback-Leibler divergence between label and predicted distributions."""
+
+    def __init__(self, reduction="sum_over_batch_size", name="kl_divergence", dtype=None):
+        super().__init__(kl_divergence, name=name, reduction=reduction, dtype=dtype)
+
+    def get_config(self):
+        return Loss.get_config(self)
+
+
+class Poisson(LossFunctionWrapper):
+    """Poisson loss: y_pred - y_true * log(y_pred)."""
+
+    def __init__(self, reduction="sum_over_batch_size", name="poisson", dtype=None):
+        super().__init__(poisson, name=name, reduction=reduction, dtype=dtype)
+
+    def get_config(self):
+        return Loss.get_config(self)
