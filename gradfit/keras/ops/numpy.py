@@ -204,7 +204,11 @@ def flip(x, axis=None):
 
 def moveaxis(x, source, destination):
     nd = value(x).ndim
-    perm = list(np.moveaxis(np.arange(nd), source, destination))
+    src = [a % nd for a in ([source] if isinstance(source, int) else source)]
+    dst = [a % nd for a in ([destination] if isinstance(destination, int) else destination)]
+    perm = [i for i in builtins.range(nd) if i not in src]
+    for d, s in sorted(zip(dst, src)):
+        perm.insert(d, s)
     return A.transpose(x, perm)
 
 
