@@ -1,0 +1,706 @@
+"""Layer: the base class of every Keras layer and model.
+
+A layer stores its arguments in `__init__`, creates weights in `build(input_shape)` (run automatically
+on the first call) and computes in `call(inputs, training=None, mask=None)`. `__call__` adds what
+Keras adds around `call`: input conversion and checks, building, the training flag handed down to
+nested layers, masks, activity regularization, and graph nodes for symbolic (Functional) inputs.
+"""
+import functools
+import inspect
+import threading
+import warnings
+import weakref
+
+from ... import nest
+from ...backend import np_dtype
+from ...ops import math as M
+from ...tensor import Tensor, Variable, convert_to_tensor
+from .. import backend as keras_backend
+from .. import constraints, initializers, regularizers
+from . import dtype_policy as policies
+from .call_signature import call_info, input_shapes, is_tensor_like, map_shape_structure, plain_shape, shape_arguments
+from .input_spec import InputSpec, assert_input_compatibility
+from .keras_tensor import KerasTensor, Node, any_symbolic
+from .serialization import constructor_signature, is_plain_config
+from .symbolic import output_spec_by_running
+from .tracking import TrackedDict, TrackedList, is_metric
+
+
+class _CallState(threading.local):
+    """The call in progress on this thread: its outermost layer and the training value handed down."""
+
+    entry = None
+    training = None
+
+
+_STATE = _CallState()
+# Layers holding losses from `add_loss`; the next outermost call on their model clears them.
+_LAYERS_WITH_LOSSES = weakref.WeakSet()
+# Attributes the base class manages itself, so assigning them never goes through tracking.
+_UNTRACKED = frozenset((
+    "_layers", "_trainable_variables", "_non_trainable_variables", "_variable_ids", "_metrics", "_losses",
+    "_inbound_nodes", "_outbound_nodes", "_build_shapes_dict", "_call_info", "built", "name", "_trainable",
+    "_dtype_policy", "_compute_np_dtype", "_input_spec", "_supports_masking", "_custom_compute_mask",
+    "_fast_input_check", "_input_shape_arg", "_batch_size_arg", "_path", "_auto_config", "autocast",
+    "_convert_input_args", "_allow_non_tensor_positional_args", "_call_has_training_arg", "_call_has_mask_arg",
+    "activity_regularizer", "__class__"))
+
+
+def _wrap_build(build):
+    """`build` that also records the shapes it got and marks the layer built (as Keras's build wrapper)."""
+
+    @functools.wraps(build)
+    def wrapped_build(self, *args, **kwargs):
+        build(self, *args, **kwargs)
+        if "_build_shapes_dict" in self.__dict__:
+            try:
+                self._build_shapes_dict = inspect.signature(build).bind(self, *args, **kwargs).arguments
+                self._build_shapes_dict.pop("self", None)
+            except TypeError:
+                self._build_shapes_dict = {"input_shape": args[0] if args else None}
+        self.built = True
+
+    wrapped_build._wraps_build = True
+    return wrapped_build
+
+
+class Layer:
+    """The Keras layer base class (`keras.layers.Layer`)."""
+
+    def __new__(cls, *args, **kwargs):
+        layer = super().__new__(cls)
+        # The constructor arguments, so a subclass without its own get_config() still round-trips.
+        try:
+            bound = constructor_signature(cls).bind(None, *args, **kwargs)
+        except TypeError:
+            bound = None
+        if bound is not None:
+            arguments = dict(bound.arguments)
+            arguments.pop(next(iter(arguments)), None)
+            extra = arguments.pop("kwargs", None)
+            if isinstance(extra, dict):
+                arguments.update(extra)
+            object.__setattr__(layer, "_auto_config", arguments)
+        return layer
+
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        build = cls.__dict__.get("build")
+        if build is not None and not getattr(build, "_wraps_build", False):
+            cls.build = _wrap_build(build)
+
+    def __init__(self, *, activity_regularizer=None, trainable=True, dtype=None, autocast=True, name=None,
+                 **kwargs):
+        # Legacy (tf.keras) arguments that give a Sequential model its input shape.
+        input_dim = kwargs.pop("input_dim", None)
+        input_shape = (input_dim,) if input_dim is not None else kwargs.pop("input_shape", None)
+        batch_size = kwargs.pop("batch_size", None)
+        batch_input_shape = kwargs.pop("batch_input_shape", None)
+        if batch_input_shape is not None:
+            batch_size, input_shape = batch_input_shape[0], tuple(batch_input_shape[1:])
+        if kwargs:
+            raise ValueError(f"Unrecognized keyword arguments passed to {type(self).__name__}: {kwargs}")
+        if not isinstance(trainable, bool):
+            raise ValueError(f"Expected `trainable` to be a boolean, got trainable={trainable!r} "
+                             f"(of type {type(trainable).__name__})")
+        self._init_state(defaults=False)
+        setattr_ = object.__setattr__
+        setattr_(self, "name", name or keras_backend.unique_object_name(keras_backend.to_snake_case(
+            type(self).__name__)))
+        if not isinstance(self.name, str) or "/" in self.name:
+            raise ValueError(f"Layer name must be a string without '/', got name={self.name!r}")
+        setattr_(self, "_path", self.name)
+        setattr_(self, "_trainable", trainable)
+        self._set_dtype_policy(dtype)
+        setattr_(self, "autocast", autocast)
+        setattr_(self, "activity_regularizer", regularizers.get(activity_regularizer))
+        setattr_(self, "_input_shape_arg", None if input_shape is None else tuple(input_shape))
+        setattr_(self, "_batch_size_arg", batch_size)
+
+    def _init_state(self, defaults=True):
+        """The tracking and bookkeeping state (also set up lazily, with default name and dtype, if a
+        subclass assigns attributes before calling `super().__init__()`)."""
+        if "_layers" in self.__dict__:
+            return
+        setattr_ = object.__setattr__
+        for attribute in ("_layers", "_trainable_variables", "_non_trainable_variables", "_metrics", "_losses",
+                          "_inbound_nodes", "_outbound_nodes"):
+            setattr_(self, attribute, [])
+        setattr_(self, "_variable_ids", set())
+        setattr_(self, "built", False)
+        setattr_(self, "_build_shapes_dict", None)
+        setattr_(self, "_input_spec", None)
+        setattr_(self, "_fast_input_check", None)
+        setattr_(self, "_convert_input_args", True)
+        setattr_(self, "_allow_non_tensor_positional_args", False)
+        info = call_info(self)
+        setattr_(self, "_call_info", info)
+        setattr_(self, "_call_has_training_arg", info.has_training)
+        setattr_(self, "_call_has_mask_arg", info.has_mask)
+        custom_mask = type(self).compute_mask is not Layer.compute_mask
+        setattr_(self, "_custom_compute_mask", custom_mask)
+        setattr_(self, "_supports_masking", custom_mask)
+        if defaults:
+            setattr_(self, "_trainable", True)
+            setattr_(self, "name", keras_backend.unique_object_name(keras_backend.to_snake_case(
+                type(self).__name__)))
+            setattr_(self, "_path", self.name)
+            setattr_(self, "autocast", True)
+            setattr_(self, "activity_regularizer", None)
+            self._set_dtype_policy(None)
+
+    def _build_at_init(self):
+        """Marks a layer with nothing to build as built right away (as Keras's weightless layers are)."""
+        self.built = True
+
+    # ------------------------------------------------------------------------------------- tracking
+    def __setattr__(self, name, value):
+        if name not in _UNTRACKED:
+            if "_layers" not in self.__dict__:
+                self._init_state()
+            value = self._track(value)
+        object.__setattr__(self, name, value)
+
+    def __delattr__(self, name):
+        value = self.__dict__.get(name)
+        object.__delattr__(self, name)
+        if value is not None:
+            self._untrack(value)
+
+    def _track(self, value):
+        """Register a layer or variable (also inside lists, tuples, dicts) as belonging to this layer."""
+        if isinstance(value, Layer):
+            if value is not self and not any(layer is value for layer in self._layers):
+                self._layers.append(value)
+        elif isinstance(value, Variable):
+            self._track_variable(value)
+        elif type(value) is list:
+            return TrackedList(value, self)
+        elif type(value) is dict:
+            return TrackedDict(value, self)
+        elif type(value) is tuple:
+            for item in value:
+                self._track(item)
+        elif is_metric(value) and not any(m is value for m in self._metrics):
+            self._metrics.append(value)
+        return value
+
+    def _untrack(self, value):
+        if isinstance(value, Layer):
+            self._layers[:] = [layer for layer in self._layers if layer is not value]
+        elif isinstance(value, Variable) and id(value) in self._variable_ids:
+            self._variable_ids.discard(id(value))
+            for store in (self._trainable_variables, self._non_trainable_variables):
+                store[:] = [v for v in store if v is not value]
+        elif isinstance(value, (list, tuple)):
+            for item in value:
+                self._untrack(item)
+        elif isinstance(value, dict):
+            for item in value.values():
+                self._untrack(item)
+
+    def _track_variable(self, variable):
+        if id(variable) in self._variable_ids:
+            return
+        self._variable_ids.add(id(variable))
+        (self._trainable_variables if variable.trainable else self._non_trainable_variables).append(variable)
+        if not self._trainable:
+            variable.trainable = False
+
+    # --------------------------------------------------------------------------------------- weights
+    def add_weight(self, *args, shape=None, initializer=None, dtype=None, trainable=True, autocast=True,
+                   regularizer=None, constraint=None, aggregation="none", overwrite_with_gradient=False,
+                   name=None):
+        """Create a weight variable of this layer (Keras 3's signature); it is tracked in `weights`."""
+        if args:
+            if len(args) > 3:
+                raise TypeError(f"add_weight() takes at most 3 positional arguments (shape, initializer, dtype) "
+                                f"but {len(args)} were given")
+            if isinstance(args[0], str):
+                raise ValueError(f"`name` must be passed as a keyword argument: got add_weight('{args[0]}', ...); "
+                                 f"use add_weight(shape=..., name='{args[0]}')")
+            positional = dict(zip(("shape", "initializer", "dtype"), args))
+            for key, given in (("shape", shape), ("initializer", initializer), ("dtype", dtype)):
+                if key in positional and given is not None:
+                    raise ValueError(f"`{key}` was passed both positionally and as a keyword argument")
+            shape = positional.get("shape", shape)
+            initializer = positional.get("initializer", initializer)
+            dtype = positional.get("dtype", dtype)
+        shape = () if shape is None else tuple(shape)
+        if any(d is None for d in shape):
+            raise ValueError(f"Layer '{self.name}': weight '{name}' needs a fully defined shape, got {shape}")
+        dtype = self.variable_dtype if dtype is None else keras_backend.standardize_dtype(dtype)
+        if initializer is None:
+            initializer = "glorot_uniform" if keras_backend.is_float_dtype(dtype) else "zeros"
+        initializer = initializers.get(initializer)
+        name = name or keras_backend.unique_object_name("variable")
+        value = initializer(shape, dtype=dtype)
+        variable = Variable(value, trainable=trainable, name=name, dtype=dtype, aggregation=aggregation,
+                            autocast=autocast)
+        variable._path = f"{self.name}/{name}"
+        variable.regularizer = regularizers.get(regularizer)
+        variable.constraint = constraints.get(constraint)
+        self._track_variable(variable)
+        return variable
+
+    def add_variable(self, shape, initializer, dtype=None, trainable=True, autocast=True, regularizer=None,
+                     constraint=None, name=None):
+        """Alias of `add_weight`."""
+        return self.add_weight(shape=shape, initializer=initializer, dtype=dtype, trainable=trainable,
+                               autocast=autocast, regularizer=regularizer, constraint=constraint, name=name)
+
+    @property
+    def trainable(self):
+        return self._trainable
+
+    @trainable.setter
+    def trainable(self, value):
+        """Freezes (False) or unfreezes this layer, its variables and all its sublayers."""
+        value = bool(value)
+        self._trainable = value
+        for variable in self._trainable_variables:
+            variable.trainable = value
+        for layer in self._layers:
+            layer.trainable = value
+
+    @property
+    def weights(self):
+        """This layer's weights (trainable ones first), then its sublayers', without duplicates."""
+        weights = []
+        seen = set()
+        for w in self._trainable_variables + self._non_trainable_variables:
+            if id(w) not in seen:
+                seen.add(id(w))
+                weights.append(w)
+        for layer in self._layers:
+            for w in layer.weights:
+                if id(w) not in seen:
+                    seen.add(id(w))
+                    weights.append(w)
+        return weights
+
+    @property
+    def variables(self):
+        return self.weights
+
+    @property
+    def trainable_weights(self):
+        return [v for v in self.weights if v.trainable] if self._trainable else []
+
+    @property
+    def non_trainable_weights(self):
+        return [v for v in self.weights if not v.trainable] if self._trainable else self.weights
+
+    trainable_variables = trainable_weights
+    non_trainable_variables = non_trainable_weights
+
+    @property
+    def metrics(self):
+        metrics = list(self._metrics)
+        for layer in self._layers:
+            metrics.extend(layer.metrics)
+        return metrics
+
+    @property
+    def metrics_variables(self):
+        return [v for metric in self.metrics for v in metric.variables]
+
+    def get_weights(self):
+        """The values of `weights` as a list of NumPy arrays."""
+        return [w.numpy() for w in self.weights]
+
+    def set_weights(self, weights):
+        """Assign `weights` (arrays in the order of `get_weights()`); every shape is checked first."""
+        own = self.weights
+        weights = list(weights)
+        if len(own) != len(weights):
+            raise ValueError(f"You called `set_weights(weights)` on layer '{self.name}' with a weight list of "
+                             f"length {len(weights)}, but the layer was expecting {len(own)} weights "
+                             f"({[w.path for w in own]})")
+        values = [convert_to_tensor(w) if not isinstance(w, Tensor) else w for w in weights]
+        for variable, value in zip(own, values):
+            if tuple(variable.shape) != tuple(value.shape):
+                raise ValueError(f"Layer '{self.name}' weight '{variable.path}' has shape {tuple(variable.shape)}, "
+                                 f"but the provided weight has shape {tuple(value.shape)}")
+        for variable, value in zip(own, values):
+            variable.assign(value)
+
+    def count_params(self):
+        """The number of scalars in this layer's weights."""
+        if not self.built:
+            raise ValueError(f"You tried to call `count_params` on layer '{self.name}', but the layer isn't built. "
+                             "You can build it manually via: `layer.build(input_shape)`")
+        total = 0
+        for w in self.weights:
+            n = 1
+            for d in w.shape:
+                n *= d
+            total += n
+        return int(total)
+
+    # ----------------------------------------------------------------------------------------- dtypes
+    def _set_dtype_policy(self, dtype):
+        policy = policies.get(dtype)
+        object.__setattr__(self, "_dtype_policy", policy)
+        object.__setattr__(self, "_compute_np_dtype", np_dtype(policy.compute_dtype))
+
+    @property
+    def dtype_policy(self):
+        return self._dtype_policy
+
+    @dtype_policy.setter
+    def dtype_policy(self, value):
+        self._set_dtype_policy(value)
+
+    @property
+    def dtype(self):
+        """The dtype of the layer's weights ('float32' by default)."""
+        return self._dtype_policy.variable_dtype
+
+    @property
+    def compute_dtype(self):
+        return self._dtype_policy.compute_dtype
+
+    @property
+    def variable_dtype(self):
+        return self._dtype_policy.variable_dtype
+
+    @property
+    def input_dtype(self):
+        return self._dtype_policy.compute_dtype
+
+    @property
+    def path(self):
+        return self._path
+
+    # ------------------------------------------------------------------------------- input spec, masks
+    @property
+    def input_spec(self):
+        return self._input_spec
+
+    @input_spec.setter
+    def input_spec(self, value):
+        object.__setattr__(self, "_input_spec", value)
+        simple = (isinstance(value, InputSpec) and value.dtype is None and value.shape is None
+                  and not value.allow_last_axis_squeeze)
+        object.__setattr__(self, "_fast_input_check", value if simple else None)
+
+    def _assert_input_compatibility(self, x):
+        spec = self._fast_input_check
+        if spec is not None and x.__class__ is Tensor:
+            shape = x._value.shape
+            ndim = len(shape)
+            if (spec.ndim is None or ndim == spec.ndim) and (spec.min_ndim is None or ndim >= spec.min_ndim) \
+                    and (spec.max_ndim is None or ndim <= spec.max_ndim):
+                for axis, size in spec.axes.items():
+                    if size is not None and -ndim <= axis < ndim and shape[axis] != size:
+                        break
+                else:
+                    return
+        assert_input_compatibility(self._input_spec, x, self)
+
+    @property
+    def supports_masking(self):
+        """Whether this layer passes on (or computes) a mask for its output."""
+        return self._supports_masking
+
+    @supports_masking.setter
+    def supports_masking(self, value):
+        object.__setattr__(self, "_supports_masking", bool(value))
+
+    def compute_mask(self, inputs, previous_mask):
+        return previous_mask
+
+    # --------------------------------------------------------------------------------------- building
+    def build(self, input_shape):
+        """Create the layer's weights for inputs of `input_shape`; the base class has none to create."""
+        self.built = True
+
+    def _maybe_build(self, args, kwargs):
+        shapes = input_shapes(self._call_info, args, kwargs)
+        if not getattr(type(self).build, "_wraps_build", False):
+            # `build` not overridden: nothing to create up front (sublayers build on their first call).
+            self._build_shapes_dict = dict(shapes) if shapes else None
+            self.built = True
+            return
+        self.build(**shape_arguments(self.build, shapes, self))
+        if self._input_spec is not None:
+            self._assert_input_compatibility(args[0])
+
+    def get_build_config(self):
+        """The input shape(s) the layer was built with, so a reloaded layer can build the same weights."""
+        if self._build_shapes_dict is None:
+            return None
+        shapes = {k: plain_shape(v) for k, v in self._build_shapes_dict.items()}
+        if len(shapes) == 1 and "input_shape" in shapes:
+            return {"input_shape": shapes["input_shape"]}
+        return {"shapes_dict": shapes}
+
+    def build_from_config(self, config):
+        if not config:
+            return
+        if "input_shape" in config:
+            self.build(config["input_shape"])
+        elif "shapes_dict" in config:
+            self.build(**config["shapes_dict"])
+
+    # ------------------------------------------------------------------------------------------ calls
+    def call(self, *args, **kwargs):
+        raise NotImplementedError(f"Layer {type(self).__name__} does not have a `call()` method implemented")
+
+    def __call__(self, *args, **kwargs):
+        if not args:
+            args, kwargs = self._first_argument_from_keywords(kwargs)
+        first = args[0]
+        if first.__class__ is Tensor and len(args) == 1 and (
+                first._value.dtype is self._compute_np_dtype or first._value.dtype.kind != "f"
+                or not self.autocast):
+            if kwargs and not _plain_keywords(kwargs):
+                args, kwargs = self._convert_arguments(args, kwargs)
+        else:
+            if any_symbolic(args, kwargs):
+                return self._symbolic_call(args, kwargs)
+            args, kwargs = self._convert_arguments(args, kwargs)
+            first = args[0]
+        if self._input_spec is not None:
+            self._assert_input_compatibility(first)
+        if not self.built:
+            self._maybe_build(args, kwargs)
+        state = _STATE
+        entry = state.entry is None
+        if entry:
+            state.entry = self
+            state.training = None
+            if _LAYERS_WITH_LOSSES:
+                self._clear_losses()
+        try:
+            return self._call_in_context(state, first, args, kwargs)
+        finally:
+            if entry:
+                state.entry = None
+                state.training = None
+
+    def _call_in_context(self, state, first, args, kwargs):
+        """Resolve `training` and `mask`, run `call`, then activity regularization and output masks."""
+        info = self._call_info
+        # training: this call's argument, else the outer call's value, else call()'s default.
+        if "training" in kwargs:
+            training = kwargs["training"]
+            if not info.has_training and not info.var_kwargs:
+                del kwargs["training"]
+        else:
+            training = state.training
+            if training is None:
+                training = info.training_default
+            if training is not None and info.has_training:
+                kwargs["training"] = training
+        state.training = training
+        if info.has_mask:
+            previous_mask = kwargs.get("mask")
+            if previous_mask is None:
+                previous_mask = kwargs["mask"] = _mask_of(first)
+        else:
+            previous_mask = _mask_of(first)
+        outputs = self.call(*args, **kwargs)
+        if self.activity_regularizer is not None:
+            self._add_activity_loss(outputs)
+        if self._supports_masking:
+            if previous_mask is not None or self._custom_compute_mask:
+                self._set_mask_metadata(first, outputs, previous_mask)
+        elif previous_mask is not None and any(m is not None for m in nest.flatten(previous_mask)):
+            warnings.warn(f"Layer '{self.name}' (of type {type(self).__name__}) was passed an input with a mask "
+                          "attached to it, but it does not support masking, so downstream layers will not see "
+                          "the mask", stacklevel=3)
+        return outputs
+
+    def _first_argument_from_keywords(self, kwargs):
+        """`layer(inputs=x)`: the first argument of `call` given by name."""
+        first = self._call_info.first
+        if first is None or first not in kwargs:
+            raise ValueError(f"Layer '{self.name}' was called without inputs: pass them as the first argument")
+        kwargs = dict(kwargs)
+        return (kwargs.pop(first),), kwargs
+
+    def _convert_arguments(self, args, kwargs):
+        """Arrays become tensors; floating inputs are cast to the layer's compute dtype (autocast)."""
+        if self._convert_input_args:
+            convert = self._convert_input
+            args = tuple(nest.map_structure(convert, list(args)))
+            kwargs = {k: (v if k == "training" else nest.map_structure(convert, v)) for k, v in kwargs.items()}
+        if not self._allow_non_tensor_positional_args:
+            for x in nest.flatten(list(args)):
+                if x is not None and not is_tensor_like(x):
+                    raise ValueError(f"Layer '{self.name}' takes tensors as positional arguments; pass "
+                                     f"{x!r} (of type {type(x).__name__}) as a keyword argument or convert it "
+                                     "to an array first")
+        return args, kwargs
+
+    def _convert_input(self, x):
+        if isinstance(x, Tensor):
+            if self.autocast and x._value.dtype.kind == "f" and x._value.dtype != self._compute_np_dtype:
+                mask = _mask_of(x)
+                x = M.cast(x, self._compute_np_dtype)
+                if mask is not None:
+                    x._keras_mask = mask
+            return x
+        if isinstance(x, KerasTensor) or not hasattr(x, "__array__"):
+            return x
+        x = convert_to_tensor(x)
+        if self.autocast and x._value.dtype.kind == "f" and x._value.dtype != self._compute_np_dtype:
+            x = M.cast(x, self._compute_np_dtype)
+        return x
+
+    def _set_mask_metadata(self, inputs, outputs, previous_mask):
+        flat_outputs = [outputs] if isinstance(outputs, Tensor) else nest.flatten(outputs)
+        if all(_mask_of(x) is not None for x in flat_outputs):
+            return
+        masks = self.compute_mask(inputs, previous_mask)
+        if masks is None:
+            return
+        for tensor, mask in zip(flat_outputs, nest.flatten(masks)):
+            if mask is not None and isinstance(tensor, Tensor) and _mask_of(tensor) is None:
+                tensor._keras_mask = mask
+
+    # ------------------------------------------------------------------------------- symbolic calls
+    def _symbolic_call(self, args, kwargs):
+        """Called on KerasTensors: build, infer the output's shape and dtype, and record a graph node."""
+        if self._input_spec is not None:
+            assert_input_compatibility(self._input_spec, args[0], self)
+        if not self.built:
+            self._maybe_build(args, kwargs)
+        outputs = self.compute_output_spec(*args, **kwargs)
+        Node(self, args, kwargs, outputs)
+        return outputs
+
+    def compute_output_shape(self, *args, **kwargs):
+        raise NotImplementedError(f"Layer {type(self).__name__} should implement "
+                                  "`def compute_output_shape(self, input_shape)`")
+
+    def compute_output_spec(self, *args, **kwargs):
+        """KerasTensors for the outputs of a call on the given (symbolic) inputs."""
+        if type(self).compute_output_shape is not Layer.compute_output_shape:
+            shapes = input_shapes(self._call_info, args, kwargs)
+            output_shape = self.compute_output_shape(**shape_arguments(self.compute_output_shape, shapes, self))
+            dtype = self.compute_dtype
+            return map_shape_structure(lambda s: KerasTensor(s, dtype=dtype), output_shape)
+        return output_spec_by_running(self, args, kwargs)
+
+    @property
+    def input(self):
+        """The symbolic input of this layer's first call on KerasTensors."""
+        return self._node_attribute("call_args", "input")
+
+    @property
+    def output(self):
+        """The symbolic output of this layer's first call on KerasTensors."""
+        return self._node_attribute("outputs", "output")
+
+    def _node_attribute(self, attribute, what):
+        if not self._inbound_nodes:
+            raise AttributeError(f"Layer '{self.name}' has never been called on symbolic inputs and thus has no "
+                                 f"defined {what}")
+        value = getattr(self._inbound_nodes[0], attribute)
+        if attribute == "call_args":
+            return value[0] if len(value) == 1 else list(value)
+        return value
+
+    # ------------------------------------------------------------------------------------------ losses
+    def add_loss(self, loss):
+        """Add a scalar loss tensor (from `call`): it appears in `losses` until the next outer call."""
+        for x in nest.flatten(loss):
+            if not isinstance(x, Tensor):
+                raise ValueError(f"`add_loss()` on layer '{self.name}' takes tensors computed in `call()`, got {x!r}")
+            self._losses.append(x)
+        _LAYERS_WITH_LOSSES.add(self)
+
+    def _add_activity_loss(self, outputs):
+        for output in nest.flatten(outputs):
+            if isinstance(output, Tensor):
+                loss = self.activity_regularizer(output)
+                if output.ndim > 0:
+                    # Divided by the batch size so the penalty's weight does not change with it, as Keras.
+                    loss = M.divide_no_nan(loss, M.cast(output.shape[0], loss.dtype))
+                self.add_loss(loss)
+
+    def _clear_losses(self):
+        if self._losses:
+            self._losses.clear()
+        _LAYERS_WITH_LOSSES.discard(self)
+        for layer in self._layers:
+            layer._clear_losses()
+
+    @property
+    def losses(self):
+        """Losses from `add_loss` and activity regularizers in the last call, then weight penalties."""
+        losses = list(self._losses)
+        for layer in self._flatten_layers(include_self=False):
+            losses.extend(layer._losses)
+        for variable in self.trainable_weights:
+            if variable.regularizer is not None:
+                losses.append(variable.regularizer(variable))
+        return losses
+
+    def _flatten_layers(self, include_self=True, recursive=True):
+        """This layer and its sublayers (depth first, in Keras's order), each once."""
+        layers = [self] if include_self else []
+        seen = set()
+        pending = list(reversed(self._layers))
+        while pending:
+            layer = pending.pop()
+            if id(layer) in seen:
+                continue
+            seen.add(id(layer))
+            layers.append(layer)
+            if recursive:
+                pending.extend(reversed(layer._layers))
+        return layers
+
+    # ------------------------------------------------------------------------------- configuration
+    def get_config(self):
+        """The constructor arguments that recreate this layer (`from_config(get_config())`)."""
+        config = {"name": self.name, "trainable": self.trainable, "dtype": policies.serialize(self._dtype_policy)}
+        if self.activity_regularizer is not None:
+            config["activity_regularizer"] = regularizers.serialize(self.activity_regularizer)
+        if type(self).get_config is Layer.get_config and type(self).__init__ is not Layer.__init__:
+            # A subclass without get_config(): its constructor arguments, when they are plain values.
+            auto = self.__dict__.get("_auto_config")
+            if auto is None or not all(is_plain_config(v) for v in auto.values()):
+                raise NotImplementedError(
+                    f"Layer {type(self).__name__} cannot be recreated from its config automatically: override "
+                    "`get_config()` to return its constructor arguments")
+            config.update({k: v for k, v in auto.items() if k != "dtype" or v is None})
+        return config
+
+    @classmethod
+    def from_config(cls, config):
+        config = dict(config)
+        if isinstance(config.get("dtype"), dict):
+            config["dtype"] = policies.get(config["dtype"])
+        return cls(**config)
+
+    def __repr__(self):
+        return f"<{type(self).__name__} name={self.name}, built={self.built}>"
+
+    __str__ = __repr__
+
+
+def _mask_of(x):
+    """The Keras mask riding on a tensor (None when there is none), or the masks of nested tensors."""
+    try:
+        return x._keras_mask
+    except AttributeError:
+        if isinstance(x, (list, tuple, dict)):
+            masks = nest.map_structure(lambda t: getattr(t, "_keras_mask", None), x)
+            return None if all(m is None for m in nest.flatten(masks)) else masks
+        return None
+
+
+_PLAIN = (bool, type(None), int, float, str)
+
+
+def _plain_keywords(kwargs):
+    """Whether keyword arguments need no conversion (flags, numbers, tensors already)."""
+    for value in kwargs.values():
+        if value.__class__ not in _PLAIN and value.__class__ is not Tensor:
+            return False
+    return True

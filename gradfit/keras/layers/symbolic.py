@@ -1,0 +1,43 @@
+"""Shape inference for layers without `compute_output_shape`: run them on stand-in values."""
+from ... import nest
+from ...autodiff.tape import ACTIVE, _Paused
+from ...ops import array as A
+from ...tensor import Tensor
+from .keras_tensor import KerasTensor
+
+
+def output_spec_by_running(layer, args, kwargs):
+    """KerasTensors for `layer`'s outputs, found by calling it on zeros standing in for the symbolic inputs.
+
+    It runs twice with different sizes for the unknown (None) dimensions: an output dimension that
+    changes with them is unknown too. No tape records these runs, and the losses they add are dropped.
+    """
+    from .layer import _STATE
+
+    def concrete(size):
+        def fill(x):
+            if not isinstance(x, KerasTensor):
+                return x
+            return A.zeros(tuple(size if d is None else d for d in x.shape), dtype=x.dtype)
+
+        return nest.map_structure(fill, list(args)), {k: nest.map_structure(fill, v) for k, v in kwargs.items()}
+
+    runs = []
+    outer = (_STATE.entry, _STATE.training)
+    with _Paused(list(ACTIVE)):
+        for size in (2, 3):
+            call_args, call_kwargs = concrete(size)
+            _STATE.entry = None
+            try:
+                runs.append(layer(*call_args, **call_kwargs))
+            finally:
+                _STATE.entry, _STATE.training = outer
+                layer._clear_losses()
+
+    def spec(a, b):
+        if not isinstance(a, Tensor):
+            return a
+        shape = tuple(d if d == e else None for d, e in zip(a._value.shape, b._value.shape))
+        return KerasTensor(shape, dtype=a._value.dtype)
+
+    return nest.map_structure(spec, runs[0], runs[1])
