@@ -70,7 +70,8 @@ SCENARIOS = {
     },
     "explicit_finalize": {
         "init": {"target": 10, "interval": 0.0},
-        "steps": [["update", 0.1, 3, [["loss", 0.7, "float"]], None], ["update", 0.2, 6, [["loss", 0.4, "float"]], None],
+        "steps": [["update", 0.1, 3, [["loss", 0.7, "float"]], None],
+                  ["update", 0.2, 6, [["loss", 0.4, "float"]], None],
                   ["update", 0.3, 6, [["loss", 0.2, "float"]], True]],
     },
     "silent": {

@@ -1,6 +1,6 @@
 """gradfit.datasets.digits: the UCI 8x8 handwritten digits, shipped with gradfit (no download).
 
-1797 images of the digits 0..9, about 180 of each, written by 43 people. Each image is 8x8 counts, 0..16,
+1797 images of the digits 0..9, about 180 of each, written by 13 people. Each image is 8x8 counts, 0..16,
 of the ink pixels in 4x4 blocks of a 32x32 bitmap. The data is the test set of the UCI Machine Learning
 Repository's "Optical Recognition of Handwritten Digits" (E. Alpaydin, C. Kaynak, 1998), as distributed with
 scikit-learn.

@@ -151,8 +151,8 @@ def _download(origin, target, file_hash, algorithm):
             actual = hash_file(partial, algorithm)
             if actual != str(file_hash).lower():
                 raise ValueError(f"Incomplete or corrupted file detected: the {algorithm} hash of the file "
-                                 f"downloaded from {origin} is {actual}, expected {file_hash}. Nothing was saved "
-                                 f"at {target}.")
+                                 f"downloaded from {origin} is {actual}, expected {file_hash}. The download was "
+                                 f"discarded; nothing was written to {target}.")
         os.replace(partial, target)
     finally:
         if os.path.exists(partial):
@@ -193,8 +193,8 @@ def _fetch(origin, file, target):
         # http.client ends a body quietly when the server closes the connection early; the length tells.
         failure = f"the connection closed after {received} of {total} bytes"
     raise DownloadError(f"The download of {origin} was interrupted ({failure}) and could not be resumed after "
-                        f"{_ATTEMPTS} attempts. Nothing was saved at {target}; call again to retry, or fetch the "
-                        f"file yourself and put it at {target}.")
+                        f"{_ATTEMPTS} attempts. The partial download was discarded; call again to retry, or fetch "
+                        f"the file yourself and put it at {target}.")
 
 
 def _content_length(response):
