@@ -84,8 +84,8 @@ class TensorSpec:
 
 
 def __getattr__(name):
-    # keras and data import the whole library, so they load on first use.
-    if name in ("keras", "data"):
+    # keras, data and datasets are larger; they load on first use.
+    if name in ("keras", "data", "datasets"):
         import importlib
 
         module = importlib.import_module(f".{name}", __name__)

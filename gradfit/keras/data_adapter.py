@@ -195,10 +195,14 @@ class ArrayBatches:
 class IterableBatches:
     """Batches from a Dataset, PyDataset, generator or iterator: each element yielded is one batch."""
 
-    def __init__(self, data):
+    def __init__(self, data, shuffle=False):
         self.data = data
         self.pydataset = data if _is_pydataset(data) else None
-        self.num_batches = len(data) if self.pydataset is not None else _known_length(data)
+        self.shuffle = shuffle is True
+        if self.pydataset is not None:
+            self.num_batches = data.num_batches if hasattr(data, "num_batches") else len(data)
+        else:
+            self.num_batches = _known_length(data)
         self._iterator = None
 
     def iterator(self, continue_previous):
@@ -211,9 +215,13 @@ class IterableBatches:
     def _pass(self):
         if self.pydataset is None:
             return self.data
-        # keras.utils.PyDataset: its own worker-aware iteration when it has one, else by index.
+        # keras.utils.PyDataset: its own worker-aware iteration (shuffled batch order under fit's
+        # shuffle=True, as Keras), else by index.
+        self.pydataset.on_epoch_begin()
         batches = getattr(self.pydataset, "_epoch_batches", None)
-        return batches() if batches is not None else (self.pydataset[i] for i in range(len(self.pydataset)))
+        if batches is not None:
+            return batches(shuffle=self.shuffle)
+        return (self.pydataset[i] for i in range(len(self.pydataset)))
 
     def on_epoch_end(self):
         if self.pydataset is not None:
@@ -250,7 +258,7 @@ class EpochIterator:
                 raise ValueError(
                     f"Unrecognized data type: x={type(x).__name__}. Expected NumPy arrays, tensors, lists or dicts "
                     "of them, a gradfit.data.Dataset, a keras.utils.PyDataset or a Python generator")
-            self.adapter = IterableBatches(x)
+            self.adapter = IterableBatches(x, shuffle)
         self.num_batches = steps_per_epoch if steps_per_epoch is not None else self.adapter.num_batches
 
     def __iter__(self):
@@ -294,8 +302,10 @@ def _to_batch(element):
 
 
 def _is_pydataset(x):
-    return hasattr(x, "__getitem__") and hasattr(x, "__len__") and hasattr(x, "on_epoch_end") and not isinstance(
-        x, (list, tuple, dict, np.ndarray))
+    from .utils.py_dataset import PyDataset
+
+    return isinstance(x, PyDataset) or (hasattr(x, "__getitem__") and hasattr(x, "__len__") and hasattr(
+        x, "on_epoch_end") and not isinstance(x, (list, tuple, dict, np.ndarray)))
 
 
 def _known_length(x):

@@ -244,6 +244,7 @@ class Trainer:
             steps_per_epoch=None, validation_steps=None, validation_batch_size=None, validation_freq=1):
         """Train for `epochs` epochs; returns the History callback (as Keras 3)."""
         self._assert_compiled("fit")
+        _check_verbose(verbose)
         if validation_split and validation_data is None:
             if not (data_adapter.is_array_data(x) and (y is None or data_adapter.is_array_data(y))):
                 raise ValueError(
@@ -334,6 +335,7 @@ class Trainer:
                  callbacks=None, return_dict=False, _fit_validation=False, **kwargs):
         """Loss and metrics over the data: a scalar, a list in `metrics_names` order, or a dict."""
         self._assert_compiled("evaluate")
+        _check_verbose(verbose)
         iterator = data_adapter.EpochIterator(x, y, sample_weight, batch_size, steps, shuffle=False)
         if not _fit_validation:
             callbacks = self._callback_list(callbacks, verbose, 1, iterator.num_batches, mode="test")
@@ -356,6 +358,7 @@ class Trainer:
     # --------------------------------------------------------------------------------------- predict
     def predict(self, x, batch_size=None, verbose="auto", steps=None, callbacks=None):
         """The model's outputs for every sample, batched and concatenated, as NumPy arrays."""
+        _check_verbose(verbose)
         iterator = data_adapter.EpochIterator(x, batch_size=batch_size, steps_per_epoch=steps, shuffle=False)
         callbacks = self._callback_list(callbacks, verbose, 1, iterator.num_batches, mode="predict")
         batch_hooks = _wants(callbacks, "on_predict_batch_begin", "on_predict_batch_end")
@@ -423,6 +426,11 @@ def _wants(callbacks, *hooks):
             if legacy and getattr(type(cb), legacy, None) is not getattr(Callback, legacy, None):
                 return True
     return False
+
+
+def _check_verbose(verbose):
+    if verbose not in ("auto", 0, 1, 2):
+        raise ValueError(f"verbose must be 'auto', 0, 1 or 2, got {verbose!r}")
 
 
 def _should_validate(epoch, freq):
