@@ -3,3 +3,6 @@
     from gradfit.datasets import digits
     (x_train, y_train), (x_test, y_test) = digits.load_data()
 """
+from . import digits
+
+__all__ = ["digits"]
