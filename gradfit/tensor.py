@@ -69,11 +69,13 @@ class Tensor:
     """An immutable n-dimensional value backed by a NumPy array.
 
     `_node` is the recorded operation that produced it (None when no tape saw it being made) and
-    `_index` which of that operation's outputs it is. `_keras_mask`, unset unless a Keras layer
-    attaches one, is the padding mask that travels with a layer's output (read it with getattr).
+    `_index` which of that operation's outputs it is. Two optional slots, unset unless Keras code sets
+    them (read them with getattr): `_keras_mask`, the padding mask that travels with a layer's output,
+    and `_keras_logits`, the logits a softmax/sigmoid output came from, which crossentropy losses use
+    for a stable from-logits computation (as Keras 3 does).
     """
 
-    __slots__ = ("_value", "_node", "_index", "_keras_mask", "__weakref__")
+    __slots__ = ("_value", "_node", "_index", "_keras_mask", "_keras_logits", "__weakref__")
     # Makes `ndarray <op> Tensor` call the Tensor's reflected operator, as with TensorFlow tensors.
     __array_priority__ = 100
 
