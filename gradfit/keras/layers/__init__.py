@@ -1,3 +1,41 @@
-"""keras.layers: the Layer base class and the built-in layers."""
+"""keras.layers: the Layer base class and the built-in layers.
+
+Each family of layers lives in its own module, imported here with one line.
+"""
 from .input_spec import InputSpec
 from .layer import Layer
+from .input_layer import Input, InputLayer
+from .core import Activation, Dense, Embedding, Identity, Masking
+from .lambda_layer import Lambda
+from .activation_layers import ELU, LeakyReLU, PReLU, ReLU, Softmax
+from .regularization import (ActivityRegularization, Dropout, GaussianDropout, GaussianNoise, SpatialDropout1D,
+                             SpatialDropout2D)
+from .reshaping import Flatten, Permute, RepeatVector, Reshape
+from .image_reshaping import Cropping2D, UpSampling2D, ZeroPadding2D
+from .merging import (Add, Average, Concatenate, Dot, Maximum, Minimum, Multiply, Subtract, add, average,
+                      concatenate, dot, maximum, minimum, multiply, subtract)
+from .preprocessing import Normalization, Rescaling
+from .serialization import deserialize_keras_object
+
+
+def serialize(layer):
+    """A layer's config in Keras 3's format (module, class_name, config, build_config)."""
+    config = {"module": "keras.layers", "class_name": type(layer).__name__, "config": layer.get_config(),
+              "registered_name": None}
+    build_config = layer.get_build_config() if layer.built else None
+    if build_config is not None:
+        config["build_config"] = build_config
+    return config
+
+
+def deserialize(config, custom_objects=None):
+    """A layer (or model) from its serialized config; it is built as recorded in its build_config."""
+    from .. import models
+
+    known = {name: value for name, value in globals().items() if isinstance(value, type) and issubclass(value, Layer)}
+    known.update({name: getattr(models, name) for name in ("Model", "Sequential", "Functional")})
+    layer = deserialize_keras_object(config, known, "layer", custom_objects)
+    build_config = config.get("build_config") if isinstance(config, dict) else None
+    if build_config and not layer.built:
+        layer.build_from_config(build_config)
+    return layer

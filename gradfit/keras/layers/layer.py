@@ -18,6 +18,7 @@ from ...tensor import Tensor, Variable, convert_to_tensor
 from .. import backend as keras_backend
 from .. import constraints, initializers, regularizers
 from . import dtype_policy as policies
+from . import masking
 from .call_signature import call_info, input_shapes, is_tensor_like, map_shape_structure, plain_shape, shape_arguments
 from .input_spec import InputSpec, assert_input_compatibility
 from .keras_tensor import KerasTensor, Node, any_symbolic
@@ -449,36 +450,43 @@ class Layer:
         raise NotImplementedError(f"Layer {type(self).__name__} does not have a `call()` method implemented")
 
     def __call__(self, *args, **kwargs):
-        if not args:
-            args, kwargs = self._first_argument_from_keywords(kwargs)
-        first = args[0]
-        if first.__class__ is Tensor and len(args) == 1 and (
-                first._value.dtype is self._compute_np_dtype or first._value.dtype.kind != "f"
-                or not self.autocast):
-            if kwargs and not _plain_keywords(kwargs):
+        # The common case, one tensor of the compute dtype, goes straight through; this path runs for
+        # every layer of every forward pass, so it avoids per-call introspection and allocation.
+        first = args[0] if args else None
+        cls = first.__class__
+        if cls is not Tensor or len(args) != 1 or (kwargs and not _plain_keywords(kwargs)):
+            if len(args) == 1 and cls is not KerasTensor and hasattr(cls, "__array__") and (
+                    not kwargs or _plain_keywords(kwargs)):
+                first = self._convert_input(first)
+                args = (first,)
+            else:
+                if not args:
+                    args, kwargs = self._first_argument_from_keywords(kwargs)
+                if any_symbolic(args, kwargs):
+                    return self._symbolic_call(args, kwargs)
                 args, kwargs = self._convert_arguments(args, kwargs)
-        else:
-            if any_symbolic(args, kwargs):
-                return self._symbolic_call(args, kwargs)
-            args, kwargs = self._convert_arguments(args, kwargs)
-            first = args[0]
+                first = args[0]
+        elif first._value.dtype is not self._compute_np_dtype and first._value.dtype.kind == "f" and \
+                self.autocast and self._convert_input_args:
+            first = self._convert_input(first)
+            args = (first,)
         if self._input_spec is not None:
             self._assert_input_compatibility(first)
         if not self.built:
             self._maybe_build(args, kwargs)
         state = _STATE
-        entry = state.entry is None
-        if entry:
-            state.entry = self
-            state.training = None
-            if _LAYERS_WITH_LOSSES:
-                self._clear_losses()
+        if state.entry is not None:
+            return self._call_in_context(state, first, args, kwargs)
+        # The outermost call: it owns the training value handed down, and clears the last call's losses.
+        state.entry = self
+        state.training = None
+        if _LAYERS_WITH_LOSSES:
+            self._clear_losses()
         try:
             return self._call_in_context(state, first, args, kwargs)
         finally:
-            if entry:
-                state.entry = None
-                state.training = None
+            state.entry = None
+            state.training = None
 
     def _call_in_context(self, state, first, args, kwargs):
         """Resolve `training` and `mask`, run `call`, then activity regularization and output masks."""
@@ -495,12 +503,17 @@ class Layer:
             if training is not None and info.has_training:
                 kwargs["training"] = training
         state.training = training
+        if not masking.in_use:
+            outputs = self.call(*args, **kwargs)
+            if self.activity_regularizer is not None:
+                self._add_activity_loss(outputs)
+            return outputs
         if info.has_mask:
             previous_mask = kwargs.get("mask")
             if previous_mask is None:
-                previous_mask = kwargs["mask"] = _mask_of(first)
+                previous_mask = kwargs["mask"] = masking.mask_of(first)
         else:
-            previous_mask = _mask_of(first)
+            previous_mask = masking.mask_of(first)
         outputs = self.call(*args, **kwargs)
         if self.activity_regularizer is not None:
             self._add_activity_loss(outputs)
@@ -538,10 +551,10 @@ class Layer:
     def _convert_input(self, x):
         if isinstance(x, Tensor):
             if self.autocast and x._value.dtype.kind == "f" and x._value.dtype != self._compute_np_dtype:
-                mask = _mask_of(x)
+                mask = masking.mask_of(x)
                 x = M.cast(x, self._compute_np_dtype)
                 if mask is not None:
-                    x._keras_mask = mask
+                    masking.set_mask(x, mask)
             return x
         if isinstance(x, KerasTensor) or not hasattr(x, "__array__"):
             return x
@@ -552,14 +565,14 @@ class Layer:
 
     def _set_mask_metadata(self, inputs, outputs, previous_mask):
         flat_outputs = [outputs] if isinstance(outputs, Tensor) else nest.flatten(outputs)
-        if all(_mask_of(x) is not None for x in flat_outputs):
+        if all(masking.mask_of(x) is not None for x in flat_outputs):
             return
         masks = self.compute_mask(inputs, previous_mask)
         if masks is None:
             return
         for tensor, mask in zip(flat_outputs, nest.flatten(masks)):
-            if mask is not None and isinstance(tensor, Tensor) and _mask_of(tensor) is None:
-                tensor._keras_mask = mask
+            if mask is not None and isinstance(tensor, Tensor) and masking.mask_of(tensor) is None:
+                masking.set_mask(tensor, mask)
 
     # ------------------------------------------------------------------------------- symbolic calls
     def _symbolic_call(self, args, kwargs):
@@ -682,17 +695,6 @@ class Layer:
         return f"<{type(self).__name__} name={self.name}, built={self.built}>"
 
     __str__ = __repr__
-
-
-def _mask_of(x):
-    """The Keras mask riding on a tensor (None when there is none), or the masks of nested tensors."""
-    try:
-        return x._keras_mask
-    except AttributeError:
-        if isinstance(x, (list, tuple, dict)):
-            masks = nest.map_structure(lambda t: getattr(t, "_keras_mask", None), x)
-            return None if all(m is None for m in nest.flatten(masks)) else masks
-        return None
 
 
 _PLAIN = (bool, type(None), int, float, str)
