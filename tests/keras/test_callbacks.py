@@ -2,7 +2,8 @@
 callbacks (stop_training, optimizer.learning_rate, get/set_weights, history, metrics).
 
 Keras's decisions on scripted runs are compared in test_callbacks_golden.py; end-to-end runs through
-`model.fit` are in test_callbacks_fit.py.
+`model.fit` are in test_callbacks_fit.py. Where gradfit checks arguments that Keras accepts and fails on
+later (or silently ignores), the test says so.
 """
 import contextlib
 import http.server
@@ -167,6 +168,7 @@ def test_callback_list_append_attaches_model_and_params():
 
 
 def test_callback_list_rejects_what_is_not_a_callback():
+    # Keras accepts anything here and fails at the first hook call.
     with pytest.raises(TypeError, match=r"callbacks\[1\].*keras.callbacks.Callback.*got 'early'"):
         keras.callbacks.CallbackList([keras.callbacks.History(), "early"])
     cbs = keras.callbacks.CallbackList()
@@ -348,6 +350,7 @@ def test_reduce_lr_on_plateau_cannot_change_a_schedule():
 def test_reduce_lr_on_plateau_argument_errors():
     with pytest.raises(ValueError, match="does not support a factor >= 1.0. Received factor=1.5"):
         keras.callbacks.ReduceLROnPlateau(factor=1.5)
+    # Keras 3 swallows unknown keyword arguments; a misspelt one is an error here, Keras 2's `epsilon` an alias.
     with pytest.raises(TypeError, match="unexpected keyword arguments: patiance"):
         keras.callbacks.ReduceLROnPlateau(patiance=3)
     with pytest.warns(UserWarning, match="`epsilon` is deprecated"):
@@ -360,6 +363,7 @@ def test_reduce_lr_on_plateau_argument_errors():
 
 # ----------------------------------------------------------------------------- LearningRateScheduler
 def test_learning_rate_scheduler_as_in_keras_docs():
+    # Keras's docstring example; the schedule returns a scalar tensor, which Keras 3 itself rejects.
     def scheduler(epoch, lr):
         return lr if epoch < 10 else lr * tf.math.exp(-0.1)
 
@@ -464,6 +468,7 @@ def test_lambda_callback_legacy_batch_hooks_still_fire():
 
 
 def test_lambda_callback_rejects_unknown_hooks_and_non_functions():
+    # Keras stores any keyword argument, so a misspelt hook is silently never called.
     with pytest.raises(TypeError, match="unknown hook `on_epoch_ned`"):
         keras.callbacks.LambdaCallback(on_epoch_ned=print)
     with pytest.raises(TypeError, match="expected `on_epoch_end` to be a function, got 3"):
