@@ -73,6 +73,22 @@ def test_early_stopping_restores_the_best_epochs_weights():
         np.testing.assert_array_equal(restored, best)
 
 
+def test_early_stopping_knows_accuracy_is_maximized():
+    # mode='auto' asks the compiled metric which way is better, as Keras does.
+    rng = np.random.default_rng(1)
+    x = rng.normal(size=(64, 4)).astype("float32")
+    y = (x[:, :1] > 0).astype("float32")
+    keras.utils.set_random_seed(0)
+    model = keras.Sequential([keras.Input((4,)), keras.layers.Dense(1, activation="sigmoid")])
+    model.set_weights([np.array([[-1.0], [0.0], [0.0], [0.0]], "float32"), np.zeros(1, "float32")])  # all wrong
+    model.compile(keras.optimizers.SGD(learning_rate=0.5), loss="binary_crossentropy", metrics=["accuracy"])
+    callback = keras.callbacks.EarlyStopping(monitor="val_accuracy", patience=10)
+    history = model.fit(x, y, epochs=4, batch_size=16, validation_split=0.25, callbacks=[callback], verbose=0)
+    accuracies = history.history["val_accuracy"]
+    assert accuracies[0] < max(accuracies)
+    assert callback.best == max(accuracies)
+
+
 def test_stop_training_from_a_batch_hook_stops_after_that_batch():
     x, y = regression_data()
 
