@@ -13,6 +13,7 @@ from ..autodiff.tape import GradientTape
 from ..ops import math as M
 from ..tensor import Tensor, Variable
 from . import data_adapter
+from .callbacks.callback_list import pythonify_logs as _pythonify
 from .compile_utils import CompileLoss, CompileMetrics
 from .state_guard import restore_on_error
 
@@ -301,7 +302,7 @@ class Trainer:
         if first is None:
             return logs
         if batch_hooks:
-            callbacks.on_train_batch_end(first[0], _pythonify(logs))
+            callbacks.on_train_batch_end(first[0], logs)
         if self.stop_training:
             return logs
         for step, batch in steps:
@@ -309,7 +310,7 @@ class Trainer:
                 callbacks.on_train_batch_begin(step)
             logs = self.train_step(batch)
             if batch_hooks:
-                callbacks.on_train_batch_end(step, _pythonify(logs))
+                callbacks.on_train_batch_end(step, logs)
             if self.stop_training:
                 break
         return logs
@@ -350,7 +351,7 @@ class Trainer:
                     callbacks.on_test_batch_begin(step)
                 logs = self.test_step(batch)
                 if batch_hooks:
-                    callbacks.on_test_batch_end(step, _pythonify(logs))
+                    callbacks.on_test_batch_end(step, logs)
         logs = _pythonify(self._metrics_result_or(logs))
         callbacks.on_test_end(logs)
         return logs if return_dict else self._flatten_in_order(logs)
@@ -400,30 +401,16 @@ def _to_numpy(t):
     return np.asarray(t)
 
 
-def _pythonify(logs):
-    """Log values as Python floats (nested dicts flattened), keys sorted, as Keras reports them."""
-    out = {}
-    for key, value in sorted((logs or {}).items()):
-        if isinstance(value, dict):
-            out.update(_pythonify(value))
-            continue
-        try:
-            out[key] = float(value)
-        except (TypeError, ValueError):
-            out[key] = value
-    return out
-
-
 def _wants(callbacks, *hooks):
     """Whether any callback overrides one of these batch hooks (batch-level calls are skipped otherwise)."""
-    from .callbacks import Callback
+    from .callbacks.callback import is_default_hook
 
+    legacy = {"on_train_batch_begin": "on_batch_begin", "on_train_batch_end": "on_batch_end"}
     for cb in getattr(callbacks, "callbacks", ()):
         for hook in hooks:
-            if getattr(type(cb), hook, None) is not getattr(Callback, hook, None):
+            if not is_default_hook(getattr(cb, hook)):
                 return True
-            legacy = {"on_train_batch_begin": "on_batch_begin", "on_train_batch_end": "on_batch_end"}.get(hook)
-            if legacy and getattr(type(cb), legacy, None) is not getattr(Callback, legacy, None):
+            if hook in legacy and not is_default_hook(getattr(cb, legacy[hook])):
                 return True
     return False
 
