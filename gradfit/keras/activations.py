@@ -65,8 +65,12 @@ def softmax(x, axis=-1):
     if isinstance(axis, (tuple, list)):
         shifted = M.subtract(x, R.reduce_max(x, axis=axis, keepdims=True))
         e = M.exp(shifted)
-        return M.divide(e, R.reduce_sum(e, axis=axis, keepdims=True))
-    return N.softmax(x, axis=axis)
+        output = M.divide(e, R.reduce_sum(e, axis=axis, keepdims=True))
+    else:
+        output = N.softmax(x, axis=axis)
+    # Kept for cross-entropy losses, which then compute from the logits (exact where probabilities saturate).
+    output._keras_logits = x
+    return output
 
 
 @_symbolic_aware
@@ -168,7 +172,9 @@ def threshold(x, threshold, default_value):
 
 @_symbolic_aware
 def sigmoid(x):
-    return M.sigmoid(x)
+    output = M.sigmoid(x)
+    output._keras_logits = x
+    return output
 
 
 @_symbolic_aware

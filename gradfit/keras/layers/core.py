@@ -42,8 +42,9 @@ class Dense(Layer):
         self.bias_constraint = constraints.get(bias_constraint)
         self.input_spec = InputSpec(min_ndim=2)
         self.supports_masking = True
-        # A linear activation is skipped rather than called (one op less per forward pass).
-        self._apply_activation = self.activation is not activations.linear
+        # The activation is called directly (no symbolic-input check), and a linear one not at all.
+        self._activation_fn = None if self.activation is activations.linear else getattr(
+            self.activation, "raw", self.activation)
 
     def build(self, input_shape):
         input_dim = input_shape[-1]
@@ -58,11 +59,11 @@ class Dense(Layer):
                                     constraint=self.bias_constraint) if self.use_bias else None
         self.input_spec = InputSpec(min_ndim=2, axes={-1: input_dim})
 
-    def call(self, inputs, training=None):
+    def call(self, inputs):
         x = L.matmul(inputs, self.kernel)
         if self.bias is not None:
             x = M.add(x, self.bias)
-        return self.activation(x) if self._apply_activation else x
+        return x if self._activation_fn is None else self._activation_fn(x)
 
     def compute_output_shape(self, input_shape):
         return tuple(input_shape[:-1]) + (self.units,)

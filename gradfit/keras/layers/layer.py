@@ -142,9 +142,9 @@ class Layer:
         setattr_(self, "_custom_compute_mask", custom_mask)
         setattr_(self, "_supports_masking", custom_mask)
         if defaults:
+            # Layer.__init__ (still to run) gives the unique name; this one only stands in until then.
             setattr_(self, "_trainable", True)
-            setattr_(self, "name", keras_backend.unique_object_name(keras_backend.to_snake_case(
-                type(self).__name__)))
+            setattr_(self, "name", keras_backend.to_snake_case(type(self).__name__))
             setattr_(self, "_path", self.name)
             setattr_(self, "autocast", True)
             setattr_(self, "activity_regularizer", None)
@@ -382,23 +382,12 @@ class Layer:
     @input_spec.setter
     def input_spec(self, value):
         object.__setattr__(self, "_input_spec", value)
-        simple = (isinstance(value, InputSpec) and value.dtype is None and value.shape is None
-                  and not value.allow_last_axis_squeeze)
-        object.__setattr__(self, "_fast_input_check", value if simple else None)
+        object.__setattr__(self, "_fast_input_check", _fast_check_of(value))
 
     def _assert_input_compatibility(self, x):
-        spec = self._fast_input_check
-        if spec is not None and x.__class__ is Tensor:
-            shape = x._value.shape
-            ndim = len(shape)
-            if (spec.ndim is None or ndim == spec.ndim) and (spec.min_ndim is None or ndim >= spec.min_ndim) \
-                    and (spec.max_ndim is None or ndim <= spec.max_ndim):
-                for axis, size in spec.axes.items():
-                    if size is not None and -ndim <= axis < ndim and shape[axis] != size:
-                        break
-                else:
-                    return
-        assert_input_compatibility(self._input_spec, x, self)
+        fast = self._fast_input_check
+        if fast is None or x.__class__ is not Tensor or not _accepts(fast, x._value.shape):
+            assert_input_compatibility(self._input_spec, x, self)
 
     @property
     def supports_masking(self):
@@ -421,7 +410,7 @@ class Layer:
         shapes = input_shapes(self._call_info, args, kwargs)
         if not getattr(type(self).build, "_wraps_build", False):
             # `build` not overridden: nothing to create up front (sublayers build on their first call).
-            self._build_shapes_dict = dict(shapes) if shapes else None
+            self._build_shapes_dict = {"input_shape": next(iter(shapes.values()), None)}
             self.built = True
             return
         self.build(**shape_arguments(self.build, shapes, self))
@@ -470,13 +459,28 @@ class Layer:
                 self.autocast and self._convert_input_args:
             first = self._convert_input(first)
             args = (first,)
-        if self._input_spec is not None:
-            self._assert_input_compatibility(first)
+        fast = self._fast_input_check
+        if fast is not None:
+            if first.__class__ is not Tensor or not _accepts(fast, first._value.shape):
+                assert_input_compatibility(self._input_spec, first, self)
+        elif self._input_spec is not None:
+            assert_input_compatibility(self._input_spec, first, self)
         if not self.built:
             self._maybe_build(args, kwargs)
         state = _STATE
         if state.entry is not None:
-            return self._call_in_context(state, first, args, kwargs)
+            if kwargs or len(args) != 1 or masking.in_use:
+                return self._call_in_context(state, first, args, kwargs)
+            # A layer inside a model's forward pass: the training value comes from the outer call.
+            training = state.training
+            info = self._call_info
+            if training is None:
+                training = state.training = info.training_default
+            outputs = self.call(first, training=training) if training is not None and info.has_training \
+                else self.call(first)
+            if self.activity_regularizer is not None:
+                self._add_activity_loss(outputs)
+            return outputs
         # The outermost call: it owns the training value handed down, and clears the last call's losses.
         state.entry = self
         state.training = None
@@ -695,6 +699,30 @@ class Layer:
         return f"<{type(self).__name__} name={self.name}, built={self.built}>"
 
     __str__ = __repr__
+
+
+def _fast_check_of(spec):
+    """A single InputSpec as (ndim, min_ndim, max_ndim, ((axis, size), ...)) for `_accepts`, or None when
+    the spec needs the full check (dtype, squeezable last axis, several inputs)."""
+    if not isinstance(spec, InputSpec) or spec.dtype is not None or spec.allow_last_axis_squeeze:
+        return None
+    axes = {axis: size for axis, size in spec.axes.items() if size is not None}
+    if spec.shape is not None:
+        axes.update({axis: size for axis, size in enumerate(spec.shape) if size is not None})
+    return spec.ndim, spec.min_ndim, spec.max_ndim, tuple(axes.items())
+
+
+def _accepts(fast, shape):
+    """Whether a concrete shape passes a `_fast_check_of` spec (the full check then explains a failure)."""
+    ndim_required, min_ndim, max_ndim, axes = fast
+    ndim = len(shape)
+    if (ndim_required is not None and ndim != ndim_required) or (min_ndim is not None and ndim < min_ndim) or (
+            max_ndim is not None and ndim > max_ndim):
+        return False
+    for axis, size in axes:
+        if -ndim <= axis < ndim and shape[axis] != size:
+            return False
+    return True
 
 
 _PLAIN = (bool, type(None), int, float, str)

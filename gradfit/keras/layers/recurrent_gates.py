@@ -1,0 +1,111 @@
+"""The gate math of one LSTM or GRU step as a single recorded operation.
+
+A recurrent layer runs a Python loop over time steps, and each op it records costs bookkeeping in the
+forward pass and a node to visit in the backward pass. The dozen elementwise ops of a step's gates
+become one node here, with its gradient written out by hand (fewer, larger ops than differentiating
+them one by one). Both directions are written with gradfit ops; the backward pass recomputes the gates
+from the node's inputs when a tape records it, so higher-order gradients stay exact.
+"""
+from ...autodiff.tape import ACTIVE, Primitive
+from ...ops import array as A
+from ...ops import math as M
+from ...ops.core import output, outputs
+from ...tensor import Tensor
+
+
+def _bare(x):
+    """The value of `x` as a tensor no tape traces, so the ops computing a fused step record nothing."""
+    return Tensor(x._value) if isinstance(x, Tensor) else Tensor(x)
+
+
+# -------------------------------------------------------------------------------------------- LSTM
+def _lstm_forward(z, c_prev):
+    """Activations [i, f, g, o] (columns in Keras's kernel order) and the cell's new h, c and tanh(c)."""
+    gates = M.sigmoid(z)
+    i, f, _, o = A.split(gates, 4, axis=-1)
+    g = M.tanh(A.split(z, 4, axis=-1)[2])
+    c = M.add(M.multiply(f, c_prev), M.multiply(i, g))
+    tanh_c = M.tanh(c)
+    return (i, f, g, o), M.multiply(o, tanh_c), c, tanh_c
+
+
+def _lstm_backward(gates, c_prev, tanh_c, gh, gc):
+    """d/dz and d/dc_prev of a step, from the gradients of its h and c."""
+    i, f, g, o = gates
+    dc = M.multiply(M.multiply(gh, o), M.subtract(1.0, M.square(tanh_c)))
+    if gc is not None:
+        dc = M.add(dc, gc)
+    # Each gate's gradient times its activation's derivative: sigmoid' = s(1 - s), tanh' = 1 - t^2.
+    dz = A.concat([M.multiply(M.multiply(dc, g), M.multiply(i, M.subtract(1.0, i))),
+                   M.multiply(M.multiply(dc, c_prev), M.multiply(f, M.subtract(1.0, f))),
+                   M.multiply(M.multiply(dc, i), M.subtract(1.0, M.square(g))),
+                   M.multiply(M.multiply(gh, tanh_c), M.multiply(o, M.subtract(1.0, o)))], axis=-1)
+    return dz, M.multiply(dc, f)
+
+
+class _LSTMGates(Primitive):
+    __slots__ = ()
+
+    def gradients(self, g, ans, inputs, params, wanted):
+        gh, gc = g
+        z, c_prev = inputs
+        if gh is None:
+            gh = A.zeros_like(ans[0])
+        if ACTIVE:
+            gates, _, _, tanh_c = _lstm_forward(z, c_prev)
+        else:
+            gates, tanh_c = params["gates"], params["tanh_c"]
+        dz, dc_prev = _lstm_backward(gates, c_prev, tanh_c, gh, gc)
+        return {k: (dz, dc_prev)[k] for k in wanted}
+
+
+_lstm_gates = _LSTMGates("LSTMGates", multi_output=True)
+
+
+def lstm_gates(z, c_prev):
+    """(h, c) of an LSTM step from z = x @ kernel + h_prev @ recurrent_kernel + bias (columns i, f, c, o)
+    and the previous carry, with sigmoid gates and tanh activations."""
+    gates, h, c, tanh_c = _lstm_forward(_bare(z), _bare(c_prev))
+    return outputs(_lstm_gates, [h._value, c._value], (z, c_prev), {"gates": gates, "tanh_c": tanh_c})
+
+
+# --------------------------------------------------------------------------------------------- GRU
+def _gru_forward(x, inner, h_prev):
+    """GRU activations and new state (reset_after=True); x and inner hold [z, r, h] columns."""
+    xz, xr, xh = A.split(x, 3, axis=-1)
+    rz, rr, rh = A.split(inner, 3, axis=-1)
+    z = M.sigmoid(M.add(xz, rz))
+    r = M.sigmoid(M.add(xr, rr))
+    hh = M.tanh(M.add(xh, M.multiply(r, rh)))
+    h = M.add(M.multiply(z, h_prev), M.multiply(M.subtract(1.0, z), hh))
+    return (z, r, hh, rh), h
+
+
+def _gru_backward(saved, h_prev, gh):
+    z, r, hh, rh = saved
+    dpre_h = M.multiply(M.multiply(gh, M.subtract(1.0, z)), M.subtract(1.0, M.square(hh)))
+    dpre_z = M.multiply(M.multiply(gh, M.subtract(h_prev, hh)), M.multiply(z, M.subtract(1.0, z)))
+    dpre_r = M.multiply(M.multiply(dpre_h, rh), M.multiply(r, M.subtract(1.0, r)))
+    dx = A.concat([dpre_z, dpre_r, dpre_h], axis=-1)
+    dinner = A.concat([dpre_z, dpre_r, M.multiply(dpre_h, r)], axis=-1)
+    return dx, dinner, M.multiply(gh, z)
+
+
+class _GRUGates(Primitive):
+    __slots__ = ()
+
+    def gradients(self, g, ans, inputs, params, wanted):
+        x, inner, h_prev = inputs
+        saved = _gru_forward(x, inner, h_prev)[0] if ACTIVE else params["saved"]
+        grads = _gru_backward(saved, h_prev, g)
+        return {k: grads[k] for k in wanted}
+
+
+_gru_gates = _GRUGates("GRUGates")
+
+
+def gru_gates(x, inner, h_prev):
+    """The new state of a GRU step (reset_after=True) from x = inputs @ kernel + input bias and
+    inner = h_prev @ recurrent_kernel + recurrent bias (columns z, r, h), with sigmoid gates and tanh."""
+    saved, h = _gru_forward(_bare(x), _bare(inner), _bare(h_prev))
+    return output(_gru_gates, h._value, (x, inner, h_prev), {"saved": saved})
