@@ -26,25 +26,30 @@ class Adadelta(Optimizer):
         self._accumulated_grads, self._accumulated_delta_vars = self.add_optimizer_variables(
             var_list, ["accumulated_grad", "accumulated_delta_var"])
 
+    def _update_coefficients(self, learning_rate):
+        rho = float(self.rho)
+        return learning_rate, rho, 1.0 - rho, float(self.epsilon)
+
     def update_step(self, gradient, variable, learning_rate):
         i = self._index[id(variable)]
-        rho, eps = float(self.rho), float(self.epsilon)
+        w = variable._buffer()
+        lr, rho, one_minus_rho, epsilon = self.coefficients(w.dtype, learning_rate)
         acc_g = self._accumulated_grads[i]._buffer()
         acc_dx = self._accumulated_delta_vars[i]._buffer()
         s, delta = self.scratch(i), self.scratch(i, 1)
         acc_g *= rho
-        acc_g += np.multiply(np.square(gradient, out=s), 1.0 - rho, out=s)
-        np.add(acc_dx, eps, out=delta)
+        acc_g += np.multiply(np.square(gradient, out=s), one_minus_rho, out=s)
+        # delta = -sqrt(acc_dx + eps) * g / sqrt(acc_g + eps)
+        np.add(acc_dx, epsilon, out=delta)
         np.sqrt(delta, out=delta)
         delta *= gradient
-        np.add(acc_g, eps, out=s)
+        np.add(acc_g, epsilon, out=s)
         np.sqrt(s, out=s)
         delta /= s
         np.negative(delta, out=delta)
         acc_dx *= rho
-        acc_dx += np.multiply(np.square(delta, out=s), 1.0 - rho, out=s)
-        w = variable._buffer()
-        w += np.multiply(delta, learning_rate, out=s)
+        acc_dx += np.multiply(np.square(delta, out=s), one_minus_rho, out=s)
+        w += np.multiply(delta, lr, out=s)
 
     def get_config(self):
         return {**super().get_config(), "rho": self.rho, "epsilon": self.epsilon}

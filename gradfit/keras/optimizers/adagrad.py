@@ -26,16 +26,19 @@ class Adagrad(Optimizer):
         self._accumulators = self.add_optimizer_variables(var_list, "accumulator",
                                                           initializer=float(self.initial_accumulator_value))
 
+    def _update_coefficients(self, learning_rate):
+        return learning_rate, float(self.epsilon)
+
     def update_step(self, gradient, variable, learning_rate):
         i = self._index[id(variable)]
-        acc = self._accumulators[i]._buffer()
+        w, acc = variable._buffer(), self._accumulators[i]._buffer()
+        lr, epsilon = self.coefficients(w.dtype, learning_rate)
         s = self.scratch(i)
         acc += np.square(gradient, out=s)
-        np.add(acc, float(self.epsilon), out=s)
+        np.add(acc, epsilon, out=s)
         np.sqrt(s, out=s)
         np.divide(gradient, s, out=s)
-        s *= learning_rate
-        w = variable._buffer()
+        s *= lr
         w -= s
 
     def get_config(self):

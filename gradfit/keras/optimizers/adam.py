@@ -36,27 +36,30 @@ class Adam(Optimizer):
         if self.amsgrad:
             self._velocity_hats = self.add_optimizer_variables(var_list, "velocity_hat")
 
+    def _update_coefficients(self, learning_rate):
+        beta_1, beta_2, t = float(self.beta_1), float(self.beta_2), self._local_step
+        alpha = learning_rate * math.sqrt(1.0 - beta_2 ** t) / (1.0 - beta_1 ** t)
+        return 1.0 - beta_1, 1.0 - beta_2, float(self.epsilon), alpha
+
     def update_step(self, gradient, variable, learning_rate):
         i = self._index[id(variable)]
-        beta_1, beta_2 = float(self.beta_1), float(self.beta_2)
-        t = self._local_step
-        alpha = learning_rate * math.sqrt(1.0 - beta_2 ** t) / (1.0 - beta_1 ** t)
         w, m, v = variable._buffer(), self._momentums[i]._buffer(), self._velocities[i]._buffer()
+        one_minus_beta_1, one_minus_beta_2, epsilon, alpha = self.coefficients(w.dtype, learning_rate)
         s = self.scratch(i)
         # Twelve in-place passes, no temporaries: m, v, then the step, all through one scratch buffer.
         np.subtract(gradient, m, out=s)
-        s *= 1.0 - beta_1
+        s *= one_minus_beta_1
         m += s
         np.square(gradient, out=s)
         s -= v
-        s *= 1.0 - beta_2
+        s *= one_minus_beta_2
         v += s
         if self.amsgrad:
             v_hat = self._velocity_hats[i]._buffer()
             np.maximum(v_hat, v, out=v_hat)
             v = v_hat
         np.sqrt(v, out=s)
-        s += float(self.epsilon)
+        s += epsilon
         np.divide(m, s, out=s)
         s *= alpha
         w -= s

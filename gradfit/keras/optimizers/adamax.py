@@ -25,19 +25,22 @@ class Adamax(Optimizer):
         super().build(var_list)
         self._m, self._u = self.add_optimizer_variables(var_list, ["momentum", "norm"])
 
+    def _update_coefficients(self, learning_rate):
+        beta_1 = float(self.beta_1)
+        return learning_rate, 1.0 - beta_1, float(self.beta_2), float(self.epsilon), 1.0 - beta_1 ** self._local_step
+
     def update_step(self, gradient, variable, learning_rate):
         i = self._index[id(variable)]
-        beta_1 = float(self.beta_1)
-        m, u = self._m[i]._buffer(), self._u[i]._buffer()
+        w, m, u = variable._buffer(), self._m[i]._buffer(), self._u[i]._buffer()
+        lr, one_minus_beta_1, beta_2, epsilon, bias_correction = self.coefficients(w.dtype, learning_rate)
         s = self.scratch(i)
-        m += np.multiply(np.subtract(gradient, m, out=s), 1.0 - beta_1, out=s)
-        u *= float(self.beta_2)
+        m += np.multiply(np.subtract(gradient, m, out=s), one_minus_beta_1, out=s)
+        u *= beta_2
         np.maximum(u, np.abs(gradient, out=s), out=u)
-        np.add(u, float(self.epsilon), out=s)
-        s *= 1.0 - beta_1 ** self._local_step
+        np.add(u, epsilon, out=s)
+        s *= bias_correction
         np.divide(m, s, out=s)
-        s *= learning_rate
-        w = variable._buffer()
+        s *= lr
         w -= s
 
     def get_config(self):

@@ -27,19 +27,22 @@ class Lion(Optimizer):
         super().build(var_list)
         self._momentums = self.add_optimizer_variables(var_list, "momentum")
 
+    def _update_coefficients(self, learning_rate):
+        beta_1, beta_2 = float(self.beta_1), float(self.beta_2)
+        return learning_rate, beta_1, 1.0 - beta_1, beta_2, 1.0 - beta_2
+
     def update_step(self, gradient, variable, learning_rate):
         i = self._index[id(variable)]
-        beta_1, beta_2 = float(self.beta_1), float(self.beta_2)
-        m = self._momentums[i]._buffer()
+        w, m = variable._buffer(), self._momentums[i]._buffer()
+        lr, beta_1, one_minus_beta_1, beta_2, one_minus_beta_2 = self.coefficients(w.dtype, learning_rate)
         s, t = self.scratch(i), self.scratch(i, 1)
         np.multiply(m, beta_1, out=s)
-        s += np.multiply(gradient, 1.0 - beta_1, out=t)
+        s += np.multiply(gradient, one_minus_beta_1, out=t)
         np.sign(s, out=s)
-        s *= learning_rate
-        w = variable._buffer()
+        s *= lr
         w -= s
         m *= beta_2
-        m += np.multiply(gradient, 1.0 - beta_2, out=t)
+        m += np.multiply(gradient, one_minus_beta_2, out=t)
 
     def get_config(self):
         return {**super().get_config(), "beta_1": self.beta_1, "beta_2": self.beta_2}

@@ -38,29 +38,34 @@ class Nadam(Optimizer):
         u[()] = u[()] * self._mu(self._local_step)
         super()._backend_update_step(grads, variables, learning_rate)
 
-    def update_step(self, gradient, variable, learning_rate):
-        i = self._index[id(variable)]
+    def _update_coefficients(self, learning_rate):
         t = self._local_step
         beta_1, beta_2 = float(self.beta_1), float(self.beta_2)
         u_t, u_t_1 = self._mu(t), self._mu(t + 1)
         u_product_t = float(self._u_product._value)
         u_product_t_1 = u_product_t * u_t_1
-        m, v = self._momentums[i]._buffer(), self._velocities[i]._buffer()
+        # m_hat = u_{t+1} m / (1 - prod_{t+1}) + (1 - u_t) g / (1 - prod_t); v_hat = v / (1 - beta_2^t)
+        return (learning_rate, 1.0 - beta_1, 1.0 - beta_2, u_t_1 / (1.0 - u_product_t_1),
+                (1.0 - u_t) / (1.0 - u_product_t), 1.0 / (1.0 - beta_2 ** t), float(self.epsilon))
+
+    def update_step(self, gradient, variable, learning_rate):
+        i = self._index[id(variable)]
+        w, m, v = variable._buffer(), self._momentums[i]._buffer(), self._velocities[i]._buffer()
+        lr, one_minus_beta_1, one_minus_beta_2, m_scale, g_scale, v_scale, epsilon = self.coefficients(
+            w.dtype, learning_rate)
         s, m_hat = self.scratch(i), self.scratch(i, 1)
-        m += np.multiply(np.subtract(gradient, m, out=s), 1.0 - beta_1, out=s)
+        m += np.multiply(np.subtract(gradient, m, out=s), one_minus_beta_1, out=s)
         np.square(gradient, out=s)
         s -= v
-        s *= 1.0 - beta_2
+        s *= one_minus_beta_2
         v += s
-        # m_hat = u_{t+1} m / (1 - prod_{t+1}) + (1 - u_t) g / (1 - prod_t)
-        np.multiply(m, u_t_1 / (1.0 - u_product_t_1), out=m_hat)
-        m_hat += np.multiply(gradient, (1.0 - u_t) / (1.0 - u_product_t), out=s)
-        np.multiply(v, 1.0 / (1.0 - beta_2 ** t), out=s)
+        np.multiply(m, m_scale, out=m_hat)
+        m_hat += np.multiply(gradient, g_scale, out=s)
+        np.multiply(v, v_scale, out=s)
         np.sqrt(s, out=s)
-        s += float(self.epsilon)
+        s += epsilon
         np.divide(m_hat, s, out=s)
-        s *= learning_rate
-        w = variable._buffer()
+        s *= lr
         w -= s
 
     def get_config(self):

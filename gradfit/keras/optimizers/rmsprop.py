@@ -30,29 +30,32 @@ class RMSprop(Optimizer):
         self._momentums = self.add_optimizer_variables(var_list, "momentum") if self.momentum > 0 else []
         self._average_gradients = self.add_optimizer_variables(var_list, "average_gradient") if self.centered else []
 
+    def _update_coefficients(self, learning_rate):
+        rho = float(self.rho)
+        return learning_rate, rho, 1.0 - rho, float(self.epsilon), float(self.momentum)
+
     def update_step(self, gradient, variable, learning_rate):
         i = self._index[id(variable)]
-        rho = float(self.rho)
-        v = self._velocities[i]._buffer()
+        w, v = variable._buffer(), self._velocities[i]._buffer()
+        lr, rho, one_minus_rho, epsilon, momentum = self.coefficients(w.dtype, learning_rate)
         s = self.scratch(i)
         v *= rho
-        v += np.multiply(np.square(gradient, out=s), 1.0 - rho, out=s)
+        v += np.multiply(np.square(gradient, out=s), one_minus_rho, out=s)
         if self.centered:
             avg = self._average_gradients[i]._buffer()
             avg *= rho
-            avg += np.multiply(gradient, 1.0 - rho, out=s)
+            avg += np.multiply(gradient, one_minus_rho, out=s)
             np.square(avg, out=s)
             np.subtract(v, s, out=s)
+            s += epsilon
         else:
-            np.copyto(s, v)
-        s += float(self.epsilon)
+            np.add(v, epsilon, out=s)
         np.sqrt(s, out=s)
         np.divide(gradient, s, out=s)
-        s *= learning_rate
-        w = variable._buffer()
+        s *= lr
         if self.momentum > 0:
             mom = self._momentums[i]._buffer()
-            mom *= float(self.momentum)
+            mom *= momentum
             mom += s
             w -= mom
         else:

@@ -27,16 +27,19 @@ class SGD(Optimizer):
         super().build(variables)
         self.momentums = self.add_optimizer_variables(variables, "momentum") if self.momentum != 0 else []
 
+    def _update_coefficients(self, learning_rate):
+        return learning_rate, float(self.momentum)
+
     def update_step(self, gradient, variable, learning_rate):
         i = self._index[id(variable)]
         w = variable._buffer()
+        lr, momentum = self.coefficients(w.dtype, learning_rate)
         # lr * g goes to a scratch buffer: no temporary array per step.
-        step = np.multiply(gradient, learning_rate, out=self.scratch(i))
+        step = np.multiply(gradient, lr, out=self.scratch(i))
         if self.momentum == 0:
             w -= step
             return
         m = self.momentums[i]._buffer()
-        momentum = float(self.momentum)
         m *= momentum
         m -= step
         if self.nesterov:
