@@ -106,14 +106,19 @@ def test_ignore_class_masks_the_ignored_entries():
     assert float(loss(np.array([0, 1, -1]), logits)) == pytest.approx(float(full), rel=1e-6)
 
 
-def test_crossentropy_through_softmax_uses_the_logits_under_a_tape():
-    # A confidently wrong softmax output: clipped probabilities would cap the loss at -log(1e-7).
-    logits = tf.Variable([[40.0, -40.0]])
+@pytest.mark.parametrize("activation, loss, y_true, expected_grad", [
+    ("softmax", keras.losses.CategoricalCrossentropy(), [[0.0, 1.0]], [[1.0, -1.0]]),
+    ("softmax", keras.losses.SparseCategoricalCrossentropy(), [1], [[1.0, -1.0]]),
+    ("sigmoid", keras.losses.BinaryCrossentropy(), [[0.0, 1.0]], [[0.5, -0.5]]),
+])
+def test_crossentropy_of_a_keras_activation_uses_its_logits(activation, loss, y_true, expected_grad):
+    # Confidently wrong outputs: clipped probabilities would cap the loss near -log(1e-7) and stop the gradient.
+    logits = tf.Variable([[80.0, -80.0]])
     with tf.GradientTape() as tape:
-        probs = tf.nn.softmax(logits)
-        loss = keras.losses.CategoricalCrossentropy()(np.array([[0.0, 1.0]]), probs)
-    assert float(loss) == pytest.approx(80.0, rel=1e-5)
-    np.testing.assert_allclose(tape.gradient(loss, logits).numpy(), [[1.0, -1.0]], atol=1e-6)
+        probs = getattr(keras.activations, activation)(logits)
+        value = loss(np.array(y_true), probs)
+    assert float(value) == pytest.approx(160.0 if activation == "softmax" else 80.0, rel=1e-5)
+    np.testing.assert_allclose(tape.gradient(value, logits).numpy(), expected_grad, atol=1e-6)
 
 
 @pytest.mark.parametrize("fn, kwargs, makers", [

@@ -1,16 +1,14 @@
 """Cross-entropies (binary, categorical, sparse, focal), KL divergence and Poisson: functions and classes.
 
 The functions return per-sample losses. `from_logits=True` goes through TensorFlow's fused, stable
-ops; probabilities are clipped to [epsilon, 1 - epsilon] first, as Keras does. A probability tensor
-that a GradientTape saw come out of a softmax (or sigmoid) is traced back to its logits, as Keras
-does, so training through a softmax output stays stable.
+ops; probabilities are clipped to [epsilon, 1 - epsilon] first, as Keras does. Probabilities that a
+Keras softmax/sigmoid activation produced carry their logits, which are used instead, as in Keras.
 """
 import warnings
 
 import numpy as np
 
 from ... import backend
-from ...autodiff.tape import Node
 from ...errors import InvalidArgumentError
 from ...ops import array as A
 from ...ops import math as M
@@ -21,18 +19,13 @@ from ...tensor import Tensor
 from .loss import Loss, LossFunctionWrapper, float_tensor
 
 
-def _get_logits(output, from_logits, op_name, fn_name, axis=None):
-    """(logits, True) when `output` is known to come out of a softmax/sigmoid, else (output, from_logits).
+def _get_logits(output, from_logits, op_name, fn_name):
+    """(logits, True) when `output` came out of a Keras softmax/sigmoid activation, else (output, from_logits).
 
-    Keras computes the cross-entropy from those logits: exact where clipped probabilities saturate.
-    The logits are found on `_keras_logits` when set, or on the operation a GradientTape recorded.
+    Keras computes the cross-entropy from those logits (`_keras_logits`): exact where the clipped
+    probabilities would saturate, and stable to train through.
     """
     logits = getattr(output, "_keras_logits", None)
-    if logits is None:
-        node = getattr(output, "_node", None)
-        if node.__class__ is Node and node.inputs is not None and node.prim.name == op_name and (
-                axis is None or node.params.get("axis", -1) % output.ndim == axis % output.ndim):
-            logits = node.inputs[0]
     if logits is None:
         return output, from_logits
     if from_logits:
@@ -129,7 +122,7 @@ def categorical_crossentropy(y_true, y_pred, from_logits=False, label_smoothing=
         raise ValueError("categorical_crossentropy: y_true and y_pred must be at least rank 1. Received: "
                          f"y_true.shape={tuple(y_true.shape)}, y_pred.shape={tuple(y_pred.shape)}")
     _check_same_shape(y_true, y_pred, "categorical_crossentropy")
-    y_pred, from_logits = _get_logits(y_pred, from_logits, "Softmax", "categorical_crossentropy", axis)
+    y_pred, from_logits = _get_logits(y_pred, from_logits, "Softmax", "categorical_crossentropy")
     if from_logits:
         return nn.softmax_cross_entropy_with_logits(labels=y_true, logits=y_pred, axis=axis)
     output = M.divide(y_pred, R.reduce_sum(y_pred, axis=axis, keepdims=True))
@@ -197,7 +190,7 @@ def sparse_categorical_crossentropy(y_true, y_pred, from_logits=False, ignore_cl
         valid = labels != ignore_class
         labels = np.where(valid, labels, 0)
         y_pred = M.where(valid[..., None], y_pred, np.zeros((), y_pred._value.dtype))
-    y_pred, from_logits = _get_logits(y_pred, from_logits, "Softmax", "sparse_categorical_crossentropy", -1)
+    y_pred, from_logits = _get_logits(y_pred, from_logits, "Softmax", "sparse_categorical_crossentropy")
     logits = y_pred if from_logits else M.log(_clip_probabilities(y_pred))
     res = nn.sparse_softmax_cross_entropy_with_logits(labels=labels, logits=logits)
     if valid is not None:
