@@ -35,6 +35,8 @@ class AUC(Metric):
     averaged (weighted by `label_weights` if given).
     """
 
+    _direction = "up"
+
     def __init__(self, num_thresholds=200, curve="ROC", summation_method="interpolation", name=None, dtype=None,
                  thresholds=None, multi_label=False, num_labels=None, label_weights=None, from_logits=False):
         self.curve = _curve(curve)

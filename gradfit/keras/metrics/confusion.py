@@ -93,6 +93,8 @@ class _PrecisionRecall(_ConfusionMetric):
 class Precision(_PrecisionRecall):
     """tp / (tp + fp): how many of the predicted positives are positive (per threshold, or top_k / class_id)."""
 
+    _direction = "up"
+
     _kinds = ("tp", "fp")
 
     def result(self):
@@ -103,6 +105,8 @@ class Precision(_PrecisionRecall):
 class Recall(_PrecisionRecall):
     """tp / (tp + fn): how many of the positives are predicted positive (per threshold, or top_k / class_id)."""
 
+    _direction = "up"
+
     _kinds = ("tp", "fn")
 
     def result(self):
@@ -112,6 +116,8 @@ class Recall(_PrecisionRecall):
 
 class _AtConstraint(_ConfusionMetric):
     """The best of one rate among thresholds where another rate meets `value` (num_thresholds evenly spaced)."""
+
+    _direction = "up"
 
     _kinds = ("tp", "fp", "tn", "fn")
     _constraint = ""

@@ -13,6 +13,8 @@ from .metric import Metric, add_to, as_array
 
 
 class _IoUBase(Metric):
+    _direction = "up"
+
     def __init__(self, num_classes, name=None, dtype=None, ignore_class=None, sparse_y_true=True,
                  sparse_y_pred=True, axis=-1):
         super().__init__(name=name, dtype=dtype or "int64")

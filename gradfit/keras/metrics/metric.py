@@ -43,6 +43,8 @@ class Metric:
     """Base class of metrics: `update_state(...)` accumulates, `result()` reads, `reset_state()` clears.
 
     Subclasses create their state with `add_variable` (non-trainable Variables, listed in `variables`).
+    Metrics with a better direction set `_direction` ('up' or 'down'), which callbacks monitoring them in
+    mode 'auto' read, as in Keras.
     """
 
     def __init__(self, dtype=None, name=None):

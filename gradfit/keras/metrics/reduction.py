@@ -115,6 +115,12 @@ class Mean(Metric):
         return Tensor(np.asarray(total / count if count != 0 else np.zeros((), total.dtype)))
 
 
+def _is_loss(fn):
+    from .. import losses
+
+    return isinstance(fn, losses.Loss) or any(fn is obj for obj in losses.ALL_OBJECTS)
+
+
 # A built-in metric function's NumPy kernel: kernel(y_true_array, y_pred_array, **kwargs) -> per-sample values.
 KERNELS = {}
 
@@ -127,6 +133,8 @@ class MeanMetricWrapper(Mean):
         self._fn = fn
         self._fn_kwargs = kwargs
         self._kernel = KERNELS.get(fn)
+        if _is_loss(fn):
+            self._direction = "down"  # a loss tracked as a metric is minimized
 
     def update_state(self, y_true, y_pred, sample_weight=None):
         mask = keras_mask(y_pred)

@@ -106,6 +106,8 @@ class MeanSquaredLogarithmicError(MeanMetricWrapper):
 class CosineSimilarity(MeanMetricWrapper):
     """Mean cosine similarity between labels and predictions along `axis`."""
 
+    _direction = "up"
+
     def __init__(self, name="cosine_similarity", dtype=None, axis=-1):
         super().__init__(cosine_similarity, name, dtype=dtype, axis=axis)
 
@@ -125,6 +127,8 @@ class LogCoshError(MeanMetricWrapper):
 
 class RootMeanSquaredError(Mean):
     """Square root of the mean of squared errors."""
+
+    _direction = "down"
 
     def __init__(self, name="root_mean_squared_error", dtype=None):
         super().__init__(name, dtype=dtype)
@@ -147,6 +151,8 @@ class R2Score(Metric):
     `class_aggregation`: 'uniform_average' (default), 'variance_weighted_average' or None (per column);
     `num_regressors` > 0 gives the adjusted R^2.
     """
+
+    _direction = "up"
 
     def __init__(self, class_aggregation="uniform_average", num_regressors=0, name="r2_score", dtype=None):
         super().__init__(name=name, dtype=dtype)
