@@ -469,7 +469,7 @@ class Layer:
             self._maybe_build(args, kwargs)
         state = _STATE
         if state.entry is not None:
-            if kwargs or len(args) != 1 or masking.in_use:
+            if kwargs or len(args) != 1 or masking.in_use or self._custom_compute_mask:
                 return self._call_in_context(state, first, args, kwargs)
             # A layer inside a model's forward pass: the training value comes from the outer call.
             training = state.training
@@ -507,7 +507,7 @@ class Layer:
             if training is not None and info.has_training:
                 kwargs["training"] = training
         state.training = training
-        if not masking.in_use:
+        if not masking.in_use and not self._custom_compute_mask:
             outputs = self.call(*args, **kwargs)
             if self.activity_regularizer is not None:
                 self._add_activity_loss(outputs)
