@@ -11,7 +11,8 @@ from ...ops import array as A
 from ...ops import math as M
 from ...ops import reduction as R
 from ...tensor import Tensor, convert_to_tensor
-from .serialization import auto_name, deserialize_object, serialize_object
+from .. import backend as keras_backend
+from .serialization import deserialize_object, serialize_object
 
 REDUCTIONS = ("sum_over_batch_size", "sum", None, "none", "mean", "mean_with_sample_weight")
 
@@ -137,7 +138,7 @@ class Loss:
     """
 
     def __init__(self, name=None, reduction="sum_over_batch_size", dtype=None):
-        self.name = name or auto_name(type(self).__name__)
+        self.name = name or keras_backend.unique_object_name(keras_backend.to_snake_case(type(self).__name__))
         self.reduction = standardize_reduction(reduction)
         self._dtype = backend.as_dtype(dtype or backend.floatx()).name
 

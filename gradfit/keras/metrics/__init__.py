@@ -10,7 +10,8 @@ from ..losses import (binary_crossentropy, binary_focal_crossentropy, categorica
                       categorical_focal_crossentropy, categorical_hinge, hinge, huber, kl_divergence, log_cosh,
                       mean_absolute_error, mean_absolute_percentage_error, mean_squared_error,
                       mean_squared_logarithmic_error, poisson, sparse_categorical_crossentropy, squared_hinge)
-from ..losses.serialization import deserialize_object, serialize_object, to_snake_case
+from ..backend import to_snake_case
+from ..losses.serialization import deserialize_object, serialize_object
 from .accuracy_metrics import (Accuracy, BinaryAccuracy, CategoricalAccuracy, SparseCategoricalAccuracy,
                        SparseTopKCategoricalAccuracy, TopKCategoricalAccuracy, accuracy, binary_accuracy,
                        categorical_accuracy, sparse_categorical_accuracy, sparse_top_k_categorical_accuracy,

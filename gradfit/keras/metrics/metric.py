@@ -8,7 +8,7 @@ import numpy as np
 
 from ... import backend
 from ...tensor import Tensor, Variable
-from ..losses.serialization import auto_name
+from .. import backend as keras_backend
 
 
 def as_array(x, dtype=None):
@@ -50,7 +50,7 @@ class Metric:
     def __init__(self, dtype=None, name=None):
         object.__setattr__(self, "_variables", [])
         object.__setattr__(self, "_metrics", [])
-        self.name = name or auto_name(type(self).__name__)
+        self.name = name or keras_backend.unique_object_name(keras_backend.to_snake_case(type(self).__name__))
         self._dtype = backend.as_dtype(dtype or backend.floatx()).name
 
     @property

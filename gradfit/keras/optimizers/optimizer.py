@@ -14,7 +14,8 @@ import numpy as np
 
 from ... import backend
 from ...tensor import Tensor, Variable
-from ..losses.serialization import auto_name, deserialize_object, serialize_object
+from .. import backend as keras_backend
+from ..losses.serialization import deserialize_object, serialize_object
 from .schedules.learning_rate_schedule import ALL_SCHEDULES, LearningRateSchedule
 
 
@@ -41,7 +42,7 @@ class Optimizer:
         if sum(a is not None for a in (clipnorm, clipvalue, global_clipnorm)) > 1:
             raise ValueError("Only one of `clipnorm`, `clipvalue` and `global_clipnorm` can be set. Received: "
                              f"clipnorm={clipnorm}, clipvalue={clipvalue}, global_clipnorm={global_clipnorm}")
-        self.name = name or auto_name(type(self).__name__)
+        self.name = name or keras_backend.unique_object_name(keras_backend.to_snake_case(type(self).__name__))
         self.weight_decay = weight_decay
         self.clipnorm = clipnorm
         self.global_clipnorm = global_clipnorm
