@@ -115,7 +115,7 @@ def test_normalization_adapts_on_iterables_and_rejects_bad_data():
     np.testing.assert_allclose(y.std(axis=0), 1.0, atol=1e-4)
     restored = layers.Normalization(invert=True, mean=norm.get_weights()[0], variance=norm.get_weights()[1])
     np.testing.assert_allclose(restored(y).numpy(), data, rtol=1e-4, atol=1e-4)
-    with pytest.raises(ValueError, match=r"built for input shape \(64, 32\), but adapt\(\) got data of shape"):
+    with pytest.raises(ValueError, match=r"built for input shape \(16, 32\), but adapt\(\) got data of shape"):
         norm.adapt(np.ones((4, 3), np.float32))
     with pytest.raises(ValueError, match="pass both `mean` and `variance`"):
         layers.Normalization(mean=1.0)
