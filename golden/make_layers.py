@@ -191,11 +191,38 @@ def record_models():
         np.savez_compressed(os.path.join(OUT, f"model_{name}.npz"), **arrays)
 
 
+def build_summary_models(k):
+    """Models whose `summary()` text is recorded; the test builds the same ones."""
+    k.backend.clear_session()
+    L = k.layers
+    mlp = k.Sequential([k.Input((784,)), L.Dense(128, activation="relu"), L.Dropout(0.2),
+                        L.Dense(10, activation="softmax")], name="mnist_mlp")
+    a, b = k.Input((6,), name="features"), k.Input((4,), name="extra_information_input")
+    shared = L.Dense(5, name="shared_projection_layer")
+    h = L.Concatenate(name="join")([shared(L.Dense(5, name="pa")(a)), shared(L.Dense(5, name="pb")(b))])
+    two_heads = k.Model([a, b], [L.Dense(1, name="score")(h), L.Normalization(name="norm")(h)], name="two_heads")
+    unbuilt = k.Sequential([L.Dense(4, name="d1"), L.Dense(2, name="d2")], name="unbuilt")
+    return [("mlp_88", mlp, {"line_length": 88}), ("two_heads", two_heads, {}),
+            ("two_heads_trainable", two_heads, {"show_trainable": True}), ("unbuilt", unbuilt, {}),
+            ("mlp_expanded", k.Sequential([mlp, L.Dense(3, name="top")], name="outer"), {"expand_nested": True})]
+
+
+def record_summaries():
+    """Keras's summary text in an 80-column console (what a script or notebook log shows)."""
+    os.environ["COLUMNS"] = "80"
+    for name, model, options in build_summary_models(keras):
+        printed = []
+        model.summary(print_fn=printed.append, **options)
+        with open(os.path.join(OUT, f"summary_{name}.txt"), "w", encoding="utf-8") as f:
+            f.write(printed[0])
+
+
 def main():
     os.makedirs(OUT, exist_ok=True)
     record_layers()
     record_normalization_adapt()
     record_models()
+    record_summaries()
     print(f"wrote {len(os.listdir(OUT))} fixtures to {os.path.normpath(OUT)}")
 
 

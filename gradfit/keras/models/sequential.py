@@ -82,8 +82,19 @@ class Sequential(Model):
 
     def _maybe_rebuild(self):
         self._reset_build()
-        if self._layers and isinstance(self._layers[0], InputLayer) and len(self._layers) > 1:
-            self.build(self._layers[0].batch_shape)
+        if len(self._layers) < 2:
+            return
+        first = self._layers[0]
+        if isinstance(first, InputLayer):
+            self.build(first.batch_shape)
+        elif isinstance(first, Model):
+            # A built model first in the stack (a Sequential with an Input) gives its input shape.
+            try:
+                input_shape = first.input_shape
+            except AttributeError:
+                return
+            if isinstance(input_shape, tuple) and all(d is None or isinstance(d, int) for d in input_shape):
+                self.build(input_shape)
 
     @property
     def layers(self):

@@ -31,7 +31,8 @@ def summary_text(model, line_length=None, positions=None, expand_nested=False, s
         positions = [p * 0.90 for p in positions] + [1.0]
         header.append("Trainable")
         align.append("center")
-    line_length = line_length or min(default_length, shutil.get_terminal_size().columns - 4)
+    console_width = shutil.get_terminal_size().columns
+    line_length = line_length or min(default_length, console_width - 4)
     widths = _column_widths(positions, line_length, len(header))
 
     rows = []
@@ -60,7 +61,8 @@ def summary_text(model, line_length=None, positions=None, expand_nested=False, s
         lines.append(f"{label}{_count(weights):,} ({_readable(_bytes(weights))})")
     if optimizer_variables:
         lines.append(f" Optimizer params: {_count(optimizer_variables):,} ({_readable(_bytes(optimizer_variables))})")
-    return "\n".join(lines) + "\n"
+    # Keras prints through a console as wide as the terminal, which cuts longer lines.
+    return "\n".join(line[:console_width] for line in lines) + "\n"
 
 
 def _layout(model):
