@@ -1,9 +1,12 @@
 """Host-side array kernels of the input pipeline: components, row gathers, stacking, padding, shuffling.
 
 Pipelines hold their data as NumPy arrays in host memory (as tf.data runs on the CPU) and hand Tensors
-to user functions and to the iterating caller. This module and `cache_file` are where gradfit.data calls
-NumPy, as optimizer and metric kernels do, so the rest of the package reads as plain Python.
+to user functions and to the iterating caller. This module, `cache_file` (the cache file format) and
+`images` (decoding and resizing) are where gradfit.data calls NumPy, as optimizer and metric kernels do;
+the rest of the package is plain Python over these kernels.
 """
+import itertools
+
 import numpy as np
 
 from .. import backend
@@ -16,7 +19,7 @@ STRING = np.dtype(object)
 
 # Shuffle draws its random slots in blocks of this many, in both of its algorithms, so that an index
 # stream and an element stream of the same data come out in the same order for the same generator.
-SHUFFLE_BLOCK = 1024
+SHUFFLE_BLOCK = 4096
 
 
 # ------------------------------------------------------------------------------------------ components
@@ -179,14 +182,15 @@ def pad_stack(arrays, shape, padding_value, component=0):
 
 
 def padding_value(value, dtype, component):
-    """A padding value checked to be a scalar that fits the component's dtype."""
+    """A padding value checked to be a scalar of the component's dtype (a Python number converts to it)."""
     arr = as_component(value)
     if arr.ndim != 0:
         raise ValueError(f"padded_batch: padding value for component {component} must be a scalar, "
                          f"got shape {arr.shape}")
-    if (arr.dtype.kind == "O") != (dtype.kind == "O"):
-        raise TypeError(f"padded_batch: padding value {value!r} does not match component {component}'s "
-                        f"dtype {dtype}")
+    typed = isinstance(value, (Tensor, np.ndarray, np.generic))
+    if (arr.dtype.kind == "O") != (dtype.kind == "O") or (typed and arr.dtype != dtype):
+        raise TypeError(f"Invalid `padding_values`. `padding_values` values type {arr.dtype} does not match type "
+                        f"{dtype} of the corresponding input component {component}.")
     return arr[()] if dtype.kind == "O" else arr.astype(dtype)[()]
 
 
@@ -235,7 +239,9 @@ def as_index_array(index):
 
 
 def count_chunks(n, size=1 << 16):
-    """The index stream 0..n-1 as ranges."""
+    """The index stream 0..n-1 as ranges (0, 1, 2, ... forever when n is None)."""
+    if n is None:
+        return (range(i, i + size) for i in itertools.count(0, size))
     return (range(i, min(i + size, n)) for i in range(0, n, size))
 
 

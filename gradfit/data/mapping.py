@@ -70,7 +70,8 @@ class MapDataset(Dataset):
         first_input = self._child._first_element()
         spec = structure.element_spec_of(self._apply(first_input))
         input_specs = nest.flatten(self._child.element_spec)
-        batched = all(structure.known_rank(s) and len(s.shape) and s.shape[0] is None for s in input_specs)
+        batched = all(isinstance(s, structure.TensorSpec) and structure.known_rank(s) and len(s.shape)
+                      and s.shape[0] is None for s in input_specs)
         if not batched:
             return spec
         size = host.leading_dim(nest.flatten(first_input)[0])

@@ -142,8 +142,6 @@ class RangeDataset(Dataset):
         self._element_spec = TensorSpec((), as_dtype(dtype))
 
     def _index_chunks(self, ctx):
-        if self._length is None:
-            return (range(i, i + (1 << 16)) for i in itertools.count(0, 1 << 16))
         return host.count_chunks(self._length)
 
     def _cardinality(self):
@@ -267,7 +265,8 @@ class ZipDataset(Dataset):
             yield nest.pack_sequence_as(template, items)
 
     def _index_chunks(self, ctx):
-        return host.count_chunks(self._cardinality())
+        n = self._cardinality()
+        return host.count_chunks(None if n == INFINITE else n)
 
     def _cardinality(self):
         counts = [d._cardinality() for d in self._inputs]

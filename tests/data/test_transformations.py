@@ -47,6 +47,8 @@ def test_padded_batch():
     assert numbers.tolist() == [[1, -1], [1, 2]] and letters.tolist() == [b"a", b"b"]
     by_dict = Dataset.range(4).map(lambda x: {"a": tf.fill([x], x)}).padded_batch(2)
     assert by_dict.element_spec == {"a": tf.TensorSpec((None, None), tf.int64)}
+    with pytest.raises(TypeError, match="values type int32 does not match type int64"):
+        list(by_dict.padded_batch(2, padding_values={"a": np.int32(-1)}))
 
 
 def test_unbatch_and_rebatch():

@@ -154,7 +154,7 @@ def index_directory(directory, labels, formats, class_names=None, shuffle=True, 
             raise ValueError("Expected the lengths of `labels` to match the number of files in the target "
                              f"directory. len(labels) is {len(labels)} while we found {len(paths)} files in "
                              f"directory {directory}.")
-        labels = [int(label) for label in labels]
+        labels = list(labels)
         class_names = [str(label) for label in sorted(set(labels))]
     if verbose:
         print(f"Found {len(paths)} files." if labels is None else
