@@ -303,11 +303,15 @@ def _positive(value, name):
 
 
 class Iterator:
-    """An iterator over a dataset's elements (`iter(dataset)`); each is a structure of Tensors."""
+    """An iterator over a dataset's elements (`iter(dataset)`); each is a structure of Tensors.
+
+    The pass starts at the first `next()`: an iterator that is never read costs nothing (no shuffle
+    order drawn, no thread started).
+    """
 
     def __init__(self, dataset):
         self._dataset = dataset
-        self._elements = iter(dataset._elements(IterationContext(dataset.options())))
+        self._pass = None
 
     @property
     def element_spec(self):
@@ -316,8 +320,13 @@ class Iterator:
     def __iter__(self):
         return self
 
+    def _next_element(self):
+        if self._pass is None:
+            self._pass = iter(self._dataset._elements(IterationContext(self._dataset.options())))
+        return next(self._pass)
+
     def __next__(self):
-        return structure.to_tensors(next(self._elements))
+        return structure.to_tensors(self._next_element())
 
     def get_next(self):
         """The next element; raises OutOfRangeError at the end."""
@@ -331,7 +340,7 @@ class NumpyIterator(Iterator):
     """An iterator over a dataset's elements as NumPy values (`as_numpy_iterator()`)."""
 
     def __next__(self):
-        return structure.to_numpy(next(self._elements))
+        return structure.to_numpy(self._next_element())
 
 
 # Transformations subclass Dataset, so their modules load after it.

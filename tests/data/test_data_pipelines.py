@@ -234,3 +234,23 @@ def test_a_gradient_tape_loop_learns_a_line():
         epoch_losses.append(np.mean(losses))
     assert epoch_losses[-1] < epoch_losses[0] / 100
     np.testing.assert_allclose([float(w.numpy()[0, 0]), float(b.numpy()[0])], [3.0, 2.0], atol=0.05)
+
+
+def test_model_fit_trains_on_a_dataset():
+    from gradfit import keras
+
+    rng = np.random.default_rng(5)
+    x = rng.random((256, 4)).astype(np.float32)
+    y = (x.sum(axis=1) > 2).astype(np.int64)
+    tf.backend.set_seed(0)
+    model = keras.Sequential([keras.Input((4,)), keras.layers.Dense(16, activation="relu"),
+                              keras.layers.Dense(2, activation="softmax")])
+    model.compile(optimizer=keras.optimizers.Adam(0.05), loss="sparse_categorical_crossentropy",
+                  metrics=["accuracy"])
+    train = tf.data.Dataset.from_tensor_slices((x, y)).shuffle(256).batch(32).prefetch(tf.data.AUTOTUNE)
+    history = model.fit(train, epochs=8, verbose=0)
+    assert history.history["loss"][-1] < history.history["loss"][0] / 2
+    loss, accuracy = model.evaluate(tf.data.Dataset.from_tensor_slices((x, y)).batch(64), verbose=0)
+    assert accuracy > 0.9
+    steps = model.fit(train.repeat(), epochs=2, steps_per_epoch=3, verbose=0)
+    assert len(steps.history["loss"]) == 2
