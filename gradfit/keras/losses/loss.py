@@ -46,15 +46,16 @@ def keras_mask(x):
 
 def squeeze_or_expand_to_same_rank(x1, x2, expand_rank_1=True):
     """Squeeze or expand the last axis of one input when the ranks differ by one and that axis is 1."""
-    r1, r2 = x1.ndim, x2.ndim
+    s1, s2 = x1._value.shape, x2._value.shape
+    r1, r2 = len(s1), len(s2)
     if r1 == r2:
         return x1, x2
-    if r1 == r2 + 1 and x1.shape[-1] == 1:
+    if r1 == r2 + 1 and s1[-1] == 1:
         if r2 == 1 and expand_rank_1:
             x2 = A.expand_dims(x2, -1)
         else:
             x1 = A.squeeze(x1, -1)
-    if r2 == r1 + 1 and x2.shape[-1] == 1:
+    if r2 == r1 + 1 and s2[-1] == 1:
         if r1 == 1 and expand_rank_1:
             x1 = A.expand_dims(x1, -1)
         else:
@@ -69,7 +70,7 @@ def align_sample_weight(values, sample_weight, what="loss"):
     values) scales everything under it, as Keras documents; otherwise the two broadcast as NumPy does.
     """
     values, sample_weight = squeeze_or_expand_to_same_rank(values, sample_weight)
-    vshape, wshape = tuple(values.shape), tuple(sample_weight.shape)
+    vshape, wshape = values._value.shape, sample_weight._value.shape
     if len(wshape) < len(vshape) and vshape[:len(wshape)] == wshape:
         return values, A.reshape(sample_weight, wshape + (1,) * (len(vshape) - len(wshape)))
     try:
@@ -102,24 +103,24 @@ def apply_mask(sample_weight, mask, dtype, reduction):
 
 
 def reduce_values(values, sample_weight=None, reduction="sum_over_batch_size"):
-    """Sum the (weighted) values, divided by their count or by the sum of the weights as asked."""
-    if reduction is None or reduction == "none" or values.shape in ((), (0,)):
+    """Sum the (weighted) values, divided by their count or by the sum of the weights as asked (0 if that is 0)."""
+    if reduction is None or reduction == "none" or values._value.shape in ((), (0,)):
         return values
-    loss = R.reduce_sum(values)
-    if reduction in ("sum_over_batch_size", "mean", "mean_with_sample_weight"):
-        if reduction == "mean_with_sample_weight" and sample_weight is not None:
-            divisor = R.reduce_sum(sample_weight)
-        else:
-            divisor = float(values._value.size)
-        loss = M.divide_no_nan(loss, divisor)
-    return loss
+    if reduction == "sum":
+        return R.reduce_sum(values)
+    if reduction == "mean_with_sample_weight" and sample_weight is not None:
+        divisor = R.reduce_sum(sample_weight)
+        if float(divisor._value) == 0:
+            return M.multiply(R.reduce_sum(values), 0.0)
+        return M.divide(R.reduce_sum(values), divisor)
+    return R.reduce_mean(values)  # the sum over the number of values, in one op
 
 
 def reduce_weighted_values(values, sample_weight=None, mask=None, reduction="sum_over_batch_size",
                            dtype=None, what="loss"):
     """Per-sample loss values weighted by `sample_weight` and `mask`, then reduced."""
     reduction = standardize_reduction(reduction)
-    dtype = backend.np_dtype(dtype or backend.floatx())
+    dtype = dtype if isinstance(dtype, np.dtype) else backend.np_dtype(dtype or backend.floatx())
     values = as_tensor(values, dtype)
     if sample_weight is not None:
         sample_weight = as_tensor(sample_weight, dtype)
@@ -141,6 +142,7 @@ class Loss:
         self.name = name or keras_backend.unique_object_name(keras_backend.to_snake_case(type(self).__name__))
         self.reduction = standardize_reduction(reduction)
         self._dtype = backend.as_dtype(dtype or backend.floatx()).name
+        self._np_dtype = np.dtype(self._dtype)
 
     @property
     def dtype(self):
@@ -148,9 +150,9 @@ class Loss:
 
     def __call__(self, y_true, y_pred, sample_weight=None):
         in_mask = keras_mask(y_pred)
-        dtype = backend.np_dtype(self._dtype)
+        dtype = self._np_dtype
         y_pred = as_tensor(y_pred, dtype)
-        y_true = as_tensor(y_true, dtype)
+        y_true = self._labels(y_true, dtype)
         losses = self.call(y_true, y_pred)
         out_mask = keras_mask(losses)
         if in_mask is not None and out_mask is not None:
@@ -159,6 +161,10 @@ class Loss:
             mask = in_mask if in_mask is not None else out_mask
         return reduce_weighted_values(losses, sample_weight=sample_weight, mask=mask,
                                       reduction=self.reduction, dtype=dtype, what=f"Loss '{self.name}'")
+
+    def _labels(self, y_true, dtype):
+        """y_true as `call` receives it: a tensor of the loss's dtype, as in Keras."""
+        return as_tensor(y_true, dtype)
 
     def call(self, y_true, y_pred):
         raise NotImplementedError(f"{type(self).__name__} must implement call(y_true, y_pred)")

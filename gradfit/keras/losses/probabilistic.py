@@ -14,7 +14,6 @@ from ...ops import array as A
 from ...ops import math as M
 from ...ops import nn
 from ...ops import reduction as R
-from ...ops.core import normalize_axis
 from ...tensor import Tensor
 from .loss import Loss, LossFunctionWrapper, float_tensor
 
@@ -35,7 +34,7 @@ def _get_logits(output, from_logits, op_name, fn_name):
 
 
 def _check_same_shape(target, output, fn_name):
-    if target.ndim != output.ndim or tuple(target.shape) != tuple(output.shape):
+    if target._value.shape != output._value.shape:
         raise ValueError(f"{fn_name}: y_true and y_pred must have the same shape. Received: "
                          f"y_true.shape={tuple(target.shape)}, y_pred.shape={tuple(output.shape)}")
 
@@ -46,7 +45,7 @@ def _check_axis(axis, fn_name):
 
 
 def _warn_single_class(y_pred, fn_name):
-    if y_pred.ndim and y_pred.shape[-1] == 1:
+    if y_pred._value.shape[-1:] == (1,):
         warnings.warn(f"In loss {fn_name}, expected y_pred.shape to be (batch_size, num_classes) with "
                       f"num_classes > 1. Received: y_pred.shape={tuple(y_pred.shape)}. Consider using "
                       "'binary_crossentropy' if you only have 2 classes.", SyntaxWarning, stacklevel=3)
@@ -65,7 +64,7 @@ def _smooth_binary(y_true, label_smoothing):
 
 def _smooth_categorical(y_true, label_smoothing):
     if label_smoothing:
-        num_classes = float(y_true.shape[-1])
+        num_classes = float(y_true._value.shape[-1])
         return M.add(M.multiply(y_true, 1.0 - label_smoothing), label_smoothing / num_classes)
     return y_true
 
@@ -148,43 +147,38 @@ def categorical_focal_crossentropy(y_true, y_pred, alpha=0.25, gamma=2.0, from_l
     return R.reduce_sum(M.multiply(weighting, cce), axis=axis)
 
 
-def _sparse_labels(y_true, num_classes, ignore_class):
-    """Integer class ids from `y_true`, checked to lie in [0, num_classes) (ignored ids aside)."""
+def _sparse_labels(y_true):
+    """`y_true` as an integer array of class ids (the cross-entropy op checks they are in range)."""
     labels = y_true._value if isinstance(y_true, Tensor) else np.asarray(y_true)
-    if labels.dtype.kind == "f":
-        if not np.all(np.equal(np.mod(labels, 1), 0)):
+    if labels.dtype.kind not in "iu":
+        ids = labels.astype(np.int64)
+        if not np.array_equal(ids, labels):
             raise InvalidArgumentError("sparse_categorical_crossentropy: y_true must hold integer class ids, "
-                                       f"got non-integer values such as {labels[np.mod(labels, 1) != 0][0]}")
-    labels = labels.astype(np.int64)
-    checked = labels if ignore_class is None else labels[labels != ignore_class]
-    if checked.size and (checked.min() < 0 or checked.max() >= num_classes):
-        bad = checked.max() if checked.max() >= num_classes else checked.min()
-        raise InvalidArgumentError(
-            f"sparse_categorical_crossentropy: received a label value of {bad}, which is outside the valid "
-            f"range [0, {num_classes}) for y_pred with {num_classes} classes")
+                                       f"got non-integer values such as {labels[ids != labels][0]}")
+        labels = ids
     return labels
 
 
 def sparse_categorical_crossentropy(y_true, y_pred, from_logits=False, ignore_class=None, axis=-1):
     """Cross-entropy with integer class ids; `ignore_class` entries give 0 loss and are masked out."""
     y_pred = float_tensor(y_pred)
-    ndim = y_pred.ndim
+    pred_shape = y_pred._value.shape
+    ndim = len(pred_shape)
     if ndim < 1:
-        raise ValueError(f"sparse_categorical_crossentropy: y_pred must be at least rank 1, got shape {tuple(y_pred.shape)}")
-    axis = normalize_axis(axis, ndim)[0]
-    true_shape = tuple(np.shape(y_true._value if isinstance(y_true, Tensor) else y_true))
-    if len(true_shape) == ndim and true_shape[axis] == 1:
-        true_shape = true_shape[:axis] + true_shape[axis + 1:]
-    num_classes = y_pred.shape[axis]
-    labels = _sparse_labels(y_true, num_classes, ignore_class).reshape(true_shape)
-    expected = tuple(d for i, d in enumerate(y_pred.shape) if i != axis)
-    if true_shape != expected:
-        raise ValueError(f"sparse_categorical_crossentropy: y_true of shape {true_shape} does not match y_pred "
-                         f"of shape {tuple(y_pred.shape)}; expected y_true of shape {expected} (class ids) or "
+        raise ValueError(f"sparse_categorical_crossentropy: y_pred must be at least rank 1, got shape {pred_shape}")
+    axis = axis + ndim if -ndim <= axis < 0 else axis
+    if not 0 <= axis < ndim:
+        raise ValueError(f"sparse_categorical_crossentropy: axis {axis} is out of range for y_pred of shape {pred_shape}")
+    labels = _sparse_labels(y_true)
+    if labels.ndim == ndim and labels.shape[axis] == 1:
+        labels = labels.reshape(labels.shape[:axis] + labels.shape[axis + 1:])
+    expected = pred_shape[:axis] + pred_shape[axis + 1:]
+    if labels.shape != expected:
+        raise ValueError(f"sparse_categorical_crossentropy: y_true of shape {labels.shape} does not match y_pred "
+                         f"of shape {pred_shape}; expected y_true of shape {expected} (class ids) or "
                          f"{expected[:axis] + (1,) + expected[axis:]}")
     if axis != ndim - 1:
-        perm = [i for i in range(ndim) if i != axis] + [axis]
-        y_pred = A.transpose(y_pred, perm)
+        y_pred = A.transpose(y_pred, [i for i in range(ndim) if i != axis] + [axis])
     valid = None
     if ignore_class is not None:
         valid = labels != ignore_class
@@ -304,6 +298,12 @@ class SparseCategoricalCrossentropy(LossFunctionWrapper):
         self.from_logits = from_logits
         self.ignore_class = ignore_class
         self.axis = axis
+
+    def _labels(self, y_true, dtype):
+        # Integer class ids stay integers: Keras's round trip through float changes nothing but time.
+        if not isinstance(y_true, Tensor):
+            y_true = Tensor(np.asarray(y_true))
+        return y_true if y_true._value.dtype.kind in "iu" else super()._labels(y_true, dtype)
 
     def get_config(self):
         config = Loss.get_config(self)
