@@ -15,6 +15,20 @@ from .image_reshaping import Cropping2D, UpSampling2D, ZeroPadding2D
 from .merging import (Add, Average, Concatenate, Dot, Maximum, Minimum, Multiply, Subtract, add, average,
                       concatenate, dot, maximum, minimum, multiply, subtract)
 from .preprocessing import Normalization, Rescaling
+from .convolutional import Conv1D, Conv2D, Convolution1D, Convolution2D
+from .conv_transpose import Conv1DTranspose, Conv2DTranspose, Convolution2DTranspose
+from .depthwise_conv import (DepthwiseConv1D, DepthwiseConv2D, SeparableConv1D, SeparableConv2D, SeparableConvolution1D,
+                             SeparableConvolution2D)
+from .pooling import (AveragePooling1D, AveragePooling2D, AvgPool1D, AvgPool2D, GlobalAveragePooling1D,
+                      GlobalAveragePooling2D, GlobalAvgPool1D, GlobalAvgPool2D, GlobalMaxPool1D, GlobalMaxPool2D,
+                      GlobalMaxPooling1D, GlobalMaxPooling2D, MaxPool1D, MaxPool2D, MaxPooling1D, MaxPooling2D)
+from .batch_normalization import BatchNormalization
+from .normalization import GroupNormalization, LayerNormalization, RMSNormalization, UnitNormalization
+from .rnn_cells import GRUCell, LSTMCell, SimpleRNNCell, StackedRNNCells
+from .recurrent import GRU, LSTM, RNN, SimpleRNN
+from .wrappers import Bidirectional, TimeDistributed
+from .attention import AdditiveAttention, Attention
+from .multi_head_attention import MultiHeadAttention
 from .serialization import deserialize_keras_object
 
 
@@ -32,7 +46,10 @@ def deserialize(config, custom_objects=None):
     """A layer (or model) from its serialized config; it is built as recorded in its build_config."""
     from .. import models
 
+    from .op_layer import OpLayer
+
     known = {name: value for name, value in globals().items() if isinstance(value, type) and issubclass(value, Layer)}
+    known["OpLayer"] = OpLayer
     known.update({name: getattr(models, name) for name in ("Model", "Sequential", "Functional")})
     layer = deserialize_keras_object(config, known, "layer", custom_objects)
     build_config = config.get("build_config") if isinstance(config, dict) else None

@@ -25,6 +25,8 @@ class KerasTensor:
         self.ragged = bool(ragged)
         self.name = name or unique_object_name("keras_tensor")
         self._keras_history = None
+        # The symbolic mask (a boolean KerasTensor) of a masking layer's output, or None.
+        self._keras_mask = None
 
     @property
     def shape(self):

@@ -586,6 +586,13 @@ class Layer:
         if not self.built:
             self._maybe_build(args, kwargs)
         outputs = self.compute_output_spec(*args, **kwargs)
+        if self._custom_compute_mask or (self._supports_masking and any(
+                isinstance(x, KerasTensor) and x._keras_mask is not None for x in nest.flatten(list(args)))):
+            # The output's symbolic mask, so mask-aware layers downstream see one while the graph is built.
+            with_masks = output_spec_by_running(self, args, kwargs)
+            for output, spec in zip(nest.flatten(outputs), nest.flatten(with_masks)):
+                if isinstance(output, KerasTensor) and isinstance(spec, KerasTensor) and output._keras_mask is None:
+                    output._keras_mask = spec._keras_mask
         Node(self, args, kwargs, outputs)
         return outputs
 

@@ -1,6 +1,7 @@
 """OpLayer: a tensor function applied to KerasTensors (`x + 1`, `activations.relu(x)`) as a graph node."""
 from .. import backend as keras_backend
 from .layer import Layer
+from .serialization import deserialize_function, serialize_function
 
 
 class OpLayer(Layer):
@@ -25,3 +26,13 @@ class OpLayer(Layer):
 
     def call(self, *args, **kwargs):
         return self.function(*args, **kwargs)
+
+    def get_config(self):
+        return {"name": self.name, "function": serialize_function(self.function)}
+
+    @classmethod
+    def from_config(cls, config):
+        function = config["function"]
+        layer = cls(deserialize_function(function) if isinstance(function, dict) else function)
+        object.__setattr__(layer, "name", config.get("name", layer.name))
+        return layer

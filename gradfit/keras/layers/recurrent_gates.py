@@ -19,8 +19,9 @@ def _bare(x):
 
 
 # -------------------------------------------------------------------------------------------- LSTM
-def _lstm_forward(z, c_prev):
+def _lstm_forward(x, inner, c_prev):
     """Activations [i, f, g, o] (columns in Keras's kernel order) and the cell's new h, c and tanh(c)."""
+    z = M.add(x, inner)
     gates = M.sigmoid(z)
     i, f, _, o = A.split(gates, 4, axis=-1)
     g = M.tanh(A.split(z, 4, axis=-1)[2])
@@ -48,25 +49,25 @@ class _LSTMGates(Primitive):
 
     def gradients(self, g, ans, inputs, params, wanted):
         gh, gc = g
-        z, c_prev = inputs
+        x, inner, c_prev = inputs
         if gh is None:
             gh = A.zeros_like(ans[0])
         if ACTIVE:
-            gates, _, _, tanh_c = _lstm_forward(z, c_prev)
+            gates, _, _, tanh_c = _lstm_forward(x, inner, c_prev)
         else:
             gates, tanh_c = params["gates"], params["tanh_c"]
         dz, dc_prev = _lstm_backward(gates, c_prev, tanh_c, gh, gc)
-        return {k: (dz, dc_prev)[k] for k in wanted}
+        return {k: (dz, dz, dc_prev)[k] for k in wanted}
 
 
 _lstm_gates = _LSTMGates("LSTMGates", multi_output=True)
 
 
-def lstm_gates(z, c_prev):
-    """(h, c) of an LSTM step from z = x @ kernel + h_prev @ recurrent_kernel + bias (columns i, f, c, o)
-    and the previous carry, with sigmoid gates and tanh activations."""
-    gates, h, c, tanh_c = _lstm_forward(_bare(z), _bare(c_prev))
-    return outputs(_lstm_gates, [h._value, c._value], (z, c_prev), {"gates": gates, "tanh_c": tanh_c})
+def lstm_gates(x, inner, c_prev):
+    """(h, c) of an LSTM step from x = inputs @ kernel + bias and inner = h_prev @ recurrent_kernel
+    (columns i, f, c, o) and the previous carry, with sigmoid gates and tanh activations."""
+    gates, h, c, tanh_c = _lstm_forward(_bare(x), _bare(inner), _bare(c_prev))
+    return outputs(_lstm_gates, [h._value, c._value], (x, inner, c_prev), {"gates": gates, "tanh_c": tanh_c})
 
 
 # --------------------------------------------------------------------------------------------- GRU

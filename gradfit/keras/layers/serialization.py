@@ -3,7 +3,11 @@
 Initializers, regularizers, constraints, activations and layers all serialize through here, so one
 format is written and one is read back (a bare class name string is accepted too).
 """
+import base64
+import importlib
 import inspect
+import marshal
+import types
 
 # Classes users registered by name (`custom_objects` passed to `from_config` are looked up first).
 _CUSTOM_OBJECTS = {}
@@ -75,3 +79,52 @@ def is_plain_config(value):
     if isinstance(value, dict):
         return all(isinstance(k, str) and is_plain_config(v) for k, v in value.items())
     return False
+
+
+def serialize_function(fn):
+    """A Python lambda as its marshalled bytecode (as Keras stores it); a named function by name."""
+    if isinstance(fn, types.LambdaType) and fn.__name__ == "<lambda>":
+        code = base64.b64encode(marshal.dumps(fn.__code__)).decode("ascii")
+        closure = tuple(c.cell_contents for c in fn.__closure__) if fn.__closure__ else None
+        return {"class_name": "__lambda__", "config": {"code": code, "defaults": fn.__defaults__,
+                                                      "closure": closure}}
+    from .. import activations
+
+    name = activations.serialize(fn) if fn in activations.ALL_OBJECTS_DICT.values() else None
+    if name is not None:
+        return {"module": "keras.activations", "class_name": "function", "config": name, "registered_name": None}
+    module, name = fn.__module__, fn.__name__
+    namespace = vars(importlib.import_module(module)) if module else {}
+    if namespace.get(name) is not fn:
+        # Functions made by factories carry another __name__ than the one their module gives them.
+        name = next((key for key, value in namespace.items() if value is fn), name)
+    return {"module": module, "class_name": "function", "config": name, "registered_name": name}
+
+
+def _lambda_globals():
+    """The names a deserialized lambda can refer to: `tf` (gradfit) and `keras`, as in user code."""
+    import gradfit
+
+    return {"__builtins__": __builtins__, "tf": gradfit, "keras": gradfit.keras}
+
+
+def deserialize_function(config, custom_objects=None):
+    """The function of a `_serialize_function` config. Lambdas are rebuilt from bytecode, which runs code
+    from the config: only load configs you trust."""
+    if config.get("class_name") == "__lambda__":
+        inner = config["config"]
+        code = marshal.loads(base64.b64decode(inner["code"]))
+        closure = inner.get("closure")
+        cells = tuple(types.CellType(v) for v in closure) if closure else None
+        return types.FunctionType(code, _lambda_globals(), name=code.co_name,
+                                  argdefs=tuple(inner["defaults"]) if inner.get("defaults") else None,
+                                  closure=cells)
+    name = config.get("registered_name") or config["config"]
+    if custom_objects and name in custom_objects:
+        return custom_objects[name]
+    if config.get("module") == "keras.activations":
+        from .. import activations
+
+        return activations.get(config["config"])
+    module = importlib.import_module(config["module"])
+    return getattr(module, config["config"])

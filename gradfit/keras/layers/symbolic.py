@@ -3,6 +3,7 @@ from ... import nest
 from ...autodiff.tape import ACTIVE, _Paused
 from ...ops import array as A
 from ...tensor import Tensor
+from . import masking
 from .keras_tensor import KerasTensor
 
 
@@ -18,7 +19,11 @@ def output_spec_by_running(layer, args, kwargs):
         def fill(x):
             if not isinstance(x, KerasTensor):
                 return x
-            return A.zeros(tuple(size if d is None else d for d in x.shape), dtype=x.dtype)
+            value = A.zeros(tuple(size if d is None else d for d in x.shape), dtype=x.dtype)
+            if x._keras_mask is not None:
+                masking.set_mask(value, A.ones(tuple(size if d is None else d for d in x._keras_mask.shape),
+                                               dtype="bool"))
+            return value
 
         return nest.map_structure(fill, list(args)), {k: nest.map_structure(fill, v) for k, v in kwargs.items()}
 
@@ -38,6 +43,11 @@ def output_spec_by_running(layer, args, kwargs):
         if not isinstance(a, Tensor):
             return a
         shape = tuple(d if d == e else None for d, e in zip(a._value.shape, b._value.shape))
-        return KerasTensor(shape, dtype=a._value.dtype)
+        result = KerasTensor(shape, dtype=a._value.dtype)
+        mask_a, mask_b = masking.mask_of(a), masking.mask_of(b)
+        if isinstance(mask_a, Tensor) and isinstance(mask_b, Tensor):
+            mask_shape = tuple(d if d == e else None for d, e in zip(mask_a._value.shape, mask_b._value.shape))
+            result._keras_mask = KerasTensor(mask_shape, dtype="bool")
+        return result
 
     return nest.map_structure(spec, runs[0], runs[1])

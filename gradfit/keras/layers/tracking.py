@@ -5,13 +5,26 @@ as in Keras. Removing an item stops tracking it.
 """
 
 
+class _NoOwner:
+    """Stands in for the layer of a tracked container created without one: tracks nothing."""
+
+    @staticmethod
+    def _track(value):
+        return value
+
+    @staticmethod
+    def _untrack(value):
+        return None
+
+
 class TrackedList(list):
     """A list whose layers and variables belong to `owner` (added or removed with the list)."""
 
-    def __init__(self, values, owner):
-        # Nested lists and dicts become tracked too, so what is appended to them is seen.
-        super().__init__(owner._track(v) for v in values)
-        self._owner = owner
+    def __init__(self, values=(), owner=None):
+        # Nested lists and dicts become tracked too, so what is appended to them is seen. Without an
+        # owner (as when code rebuilds a list of the same type) it is a plain list.
+        self._owner = owner if owner is not None else _NoOwner
+        super().__init__(self._owner._track(v) for v in values)
 
     def append(self, value):
         super().append(self._owner._track(value))
@@ -64,9 +77,9 @@ class TrackedList(list):
 class TrackedDict(dict):
     """A dict whose layer and variable values belong to `owner`."""
 
-    def __init__(self, values, owner):
-        super().__init__((k, owner._track(v)) for k, v in values.items())
-        self._owner = owner
+    def __init__(self, values=(), owner=None):
+        self._owner = owner if owner is not None else _NoOwner
+        super().__init__((k, self._owner._track(v)) for k, v in dict(values).items())
 
     def __setitem__(self, key, value):
         old = self.get(key)
