@@ -3,8 +3,8 @@
 `apply(grads, trainable_variables)` first checks every gradient against its variable (shape, dtype,
 known variable) and only then changes anything: gradient scaling, accumulation, clipping, weight
 decay, the per-variable `update_step`, the moving averages (EMA), constraints and `iterations`.
-Built-in update steps write into the variables' and slots' buffers with `out=` ufuncs and one
-scratch buffer per variable, with every scalar kept a Python float (a NumPy float64 scalar would
+Built-in update steps write into the variables' and slots' buffers with `out=` ufuncs and reused
+scratch buffers, their scalars 0-d arrays of the variable's dtype (a NumPy float64 scalar would
 promote a float32 update to float64).
 """
 import re
@@ -16,6 +16,7 @@ from ... import backend
 from ...tensor import Tensor, Variable
 from .. import backend as keras_backend
 from ..losses.serialization import deserialize_object, serialize_object
+from .gradients import checked_gradients, clip_gradients
 from .schedules.learning_rate_schedule import ALL_SCHEDULES, LearningRateSchedule
 
 
@@ -233,7 +234,7 @@ class Optimizer:
             if len(variables) != len(grads):
                 raise ValueError(f"Optimizer '{self.name}' received {len(grads)} gradients for {len(variables)} "
                                  "variables; expected one gradient (or None) per variable")
-        grads, kept = self._checked_gradients(grads, variables)
+        grads, kept = checked_gradients(self.name, grads, variables, self._index if self.built else None)
         if not self.built:
             self.build(variables)
         if self.loss_scale_factor is not None:
@@ -252,41 +253,6 @@ class Optimizer:
         count = self._iterations._buffer()
         count[()] = count[()] + 1
 
-    def _checked_gradients(self, grads, variables):
-        """The gradients (NumPy, the variables' dtypes) and variables left after None gradients; raises
-        before anything changes if a variable is unknown or a gradient does not fit its variable."""
-        arrays, kept, missing = [], [], []
-        index = self._index if self.built else None
-        for g, v in zip(grads, variables):
-            if not isinstance(v, Variable):
-                raise ValueError(f"Optimizer '{self.name}' can only update Variables; received "
-                                 f"{type(v).__name__} {v!r:.60} in the place of a variable")
-            if index is not None and id(v) not in index:
-                raise ValueError(f"Unknown variable: '{v.path}'. This optimizer can only be called for the variables "
-                                 "it was originally built with. When working with a new set of variables, you "
-                                 "should recreate a new optimizer instance.")
-            if g is None:
-                missing.append(v.path)
-                continue
-            a = g._value if isinstance(g, Tensor) else np.asarray(g)
-            value = v._value
-            if a.shape != value.shape:
-                raise ValueError(f"Optimizer '{self.name}': the gradient for variable '{v.path}' has shape "
-                                 f"{tuple(a.shape)}, but the variable has shape {tuple(value.shape)}")
-            if a.dtype is not value.dtype or value.dtype.kind != "f":
-                if value.dtype.kind != "f" or a.dtype.kind not in "fiub":
-                    raise ValueError(f"Optimizer '{self.name}' cannot apply a {a.dtype} gradient to variable "
-                                     f"'{v.path}' of dtype {value.dtype}: expected float values")
-                a = a.astype(value.dtype, copy=False)
-            arrays.append(a)
-            kept.append(v)
-        if not arrays:
-            raise ValueError(f"No gradients provided for any variable: {[v.path for v in variables]}.")
-        if missing:
-            warnings.warn(f"Gradients do not exist for variables {missing} when minimizing the loss. If using "
-                          "`model.compile()`, did you forget to provide a `loss` argument?", stacklevel=3)
-        return arrays, kept
-
     def _accumulate_or_update(self, grads, variables, lr):
         """Keras's gradient accumulation: sum the gradients, and every `steps`-th call apply their mean."""
         steps = self.gradient_accumulation_steps
@@ -303,7 +269,9 @@ class Optimizer:
 
     def _update(self, grads, variables, lr):
         """Clip, decay the weights, then run every variable's update step."""
-        grads = self._clip_gradients(grads, variables)
+        index = self._index
+        grads = clip_gradients(grads, lambda k: self.scratch(index[id(variables[k])], "gradient"),
+                               clipnorm=self.clipnorm, global_clipnorm=self.global_clipnorm, clipvalue=self.clipvalue)
         self._apply_weight_decay(variables, lr)
         iterations = int(self._iterations._value)
         if self.gradient_accumulation_steps:
@@ -321,33 +289,6 @@ class Optimizer:
                                   "learning_rate)")
 
     # ---------------------------------------------------------------------- clipping, weight decay
-    def _clip_gradients(self, grads, variables):
-        if self.clipnorm and self.clipnorm > 0:
-            clip = float(self.clipnorm)
-            out = []
-            for g, v in zip(grads, variables):
-                norm = float(np.sqrt(np.dot(g.ravel(), g.ravel())))
-                if norm > clip:
-                    g = np.multiply(g, clip / norm, out=self.scratch(self._index[id(v)], "gradient"))
-                out.append(g)
-            return out
-        if self.global_clipnorm and self.global_clipnorm > 0:
-            clip = float(self.global_clipnorm)
-            norm = float(np.sqrt(sum(float(np.dot(g.ravel(), g.ravel())) for g in grads)))
-            if not np.isfinite(norm):
-                scale = float("nan")
-            elif norm > clip:
-                scale = clip / norm
-            else:
-                return grads
-            return [np.multiply(g, scale, out=self.scratch(self._index[id(v)], "gradient"))
-                    for g, v in zip(grads, variables)]
-        if self.clipvalue and self.clipvalue > 0:
-            c = float(self.clipvalue)
-            return [np.clip(g, -c, c, out=self.scratch(self._index[id(v)], "gradient"))
-                    for g, v in zip(grads, variables)]
-        return grads
-
     def exclude_from_weight_decay(self, var_list=None, var_names=None):
         """Exempt these variables (or those whose name contains one of `var_names`) from weight decay."""
         if self.built:
