@@ -133,6 +133,9 @@ CASES = [
     ("BinaryIoU", {"threshold": 0.4}, batches(binary_batch(8, 1), [None, None])),
     ("OneHotIoU", {"num_classes": 3, "target_class_ids": [1]}, batches(multiclass_batch(8, 3), [None, None])),
     ("OneHotMeanIoU", {"num_classes": 3}, batches(multiclass_batch(8, 3), [None, None])),
+    ("MeanMetricWrapper", {"fn": "huber", "delta": 0.5}, batches(regression_batch(), W2)),
+    ("MeanMetricWrapper", {"fn": "mean_squared_error"}, batches(lambda: (normal(4, 3, 2), normal(4, 3, 2)),
+                                                                 [(4,), (4, 3), None])),
     ("BinaryCrossentropy", {}, batches(lambda: (binary(6, 2), unit(6, 2) * 0.9 + 0.05), W2)),
     ("BinaryCrossentropy", {"from_logits": True, "label_smoothing": 0.1},
      batches(lambda: (binary(6, 2), normal(6, 2)), W2)),
@@ -156,10 +159,15 @@ VALUE_CASES = [
 ]
 
 
+def with_functions(kwargs):
+    """Constructor arguments with a function named by "fn" (MeanMetricWrapper's) looked up in keras.losses."""
+    return {k: getattr(keras.losses, v) if k == "fn" else v for k, v in kwargs.items()}
+
+
 def main():
     specs, arrays = [], {}
     for i, (name, kwargs, updates) in enumerate(CASES):
-        metric = getattr(keras.metrics, name)(**kwargs)
+        metric = getattr(keras.metrics, name)(**with_functions(kwargs))
         key = f"case{i}"
         for j, (y_true, y_pred, sw) in enumerate(updates):
             metric.update_state(y_true, y_pred, sample_weight=sw)

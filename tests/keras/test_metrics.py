@@ -22,7 +22,8 @@ def case_id(case):
 @pytest.mark.parametrize("case", CASES, ids=[case_id(c) for c in CASES])
 def test_metric_matches_keras_after_each_update(case):
     key = case["key"]
-    metric = getattr(keras.metrics, case["name"])(**case["kwargs"])
+    kwargs = {k: getattr(keras.losses, v) if k == "fn" else v for k, v in case["kwargs"].items()}
+    metric = getattr(keras.metrics, case["name"])(**kwargs)
     for j, weighted in enumerate(case["weighted"]):
         sw = GOLDEN[f"{key}/u{j}/sample_weight"] if weighted else None
         if case["kind"] == "values":
@@ -33,6 +34,16 @@ def test_metric_matches_keras_after_each_update(case):
         assert isinstance(result, tf.Tensor)
         np.testing.assert_allclose(result.numpy(), GOLDEN[f"{key}/u{j}/result"], rtol=1e-5, atol=1e-6,
                                    err_msg=f"after update {j}")
+
+
+@pytest.mark.parametrize("metric, direction", [
+    (keras.metrics.Accuracy(), "up"), (keras.metrics.AUC(), "up"), (keras.metrics.F1Score(), "up"),
+    (keras.metrics.MeanSquaredError(), "down"), (keras.metrics.SparseCategoricalCrossentropy(), "down"),
+    (keras.metrics.MeanMetricWrapper(keras.losses.poisson), "down"), (keras.metrics.R2Score(), "up"),
+])
+def test_metrics_say_which_way_is_better(metric, direction):
+    # Callbacks monitoring a metric in mode "auto" read this, as in Keras.
+    assert metric._direction == direction
 
 
 def test_reset_state_starts_over():
