@@ -408,7 +408,8 @@ class Layer:
 
     def _maybe_build(self, args, kwargs):
         shapes = input_shapes(self._call_info, args, kwargs)
-        if not getattr(type(self).build, "_wraps_build", False):
+        build = type(self).build
+        if not getattr(build, "_wraps_build", False) or getattr(build, "_builds_by_calling", False):
             # `build` not overridden: nothing to create up front (sublayers build on their first call).
             self._build_shapes_dict = {"input_shape": next(iter(shapes.values()), None)}
             self.built = True

@@ -83,6 +83,9 @@ class Model(Trainer, Layer):
             self.built = False
             raise
 
+    # A first eager call builds a subclassed model by running it; build() is only for explicit calls.
+    build._builds_by_calling = True
+
     def summary(self, line_length=None, positions=None, print_fn=None, expand_nested=False, show_trainable=False,
                 layer_range=None):
         """Prints the layers, their output shapes and parameter counts, and the totals (Keras 3's layout)."""
