@@ -173,10 +173,7 @@ class ArrayBatches:
 
     def _batch(self, key):
         flat = [None if a is None else Tensor(a[key]) for a in self._flat]
-        x, y, sw = nest.pack_sequence_as(self.data, flat)
-        if y is None and sw is None:
-            return (x,)
-        return (x, y) if sw is None else (x, y, sw)
+        return pack_x_y_sample_weight(*nest.pack_sequence_as(self.data, flat))
 
     def __iter__(self):
         n, b = self.num_samples, self.batch_size
@@ -229,8 +226,8 @@ class IterableBatches:
 
 
 class EpochIterator:
-    """Yields `(step, batch)` for one epoch per `iter()`; a batch is `(x,)`, `(x, y)` or
-    `(x, y, sample_weight)` of Tensors.
+    """Yields `(step, batch)` for one epoch per `iter()`; a batch is `x`, `(x, y)` or `(x, y, sample_weight)`
+    of Tensors, as Keras hands it to train_step.
 
     With `steps_per_epoch`, an epoch stops after that many batches and the next epoch continues where the
     data left off (repeated datasets, generators; arrays wrap around), as Keras does. `exhausted` tells
@@ -293,12 +290,10 @@ class EpochIterator:
 
 
 def _to_batch(element):
-    """A yielded element as a batch tuple of Tensors."""
-    x, y, sw = unpack_x_y_sample_weight(element)
-    x, y, sw = _to_tensors(x), _to_tensors(y), _to_tensors(sw)
-    if y is None and sw is None:
-        return (x,)
-    return (x, y) if sw is None else (x, y, sw)
+    """A yielded element with its arrays as Tensors, its structure kept (train_step sees what was yielded)."""
+    if isinstance(element, Tensor):
+        return element
+    return _to_tensors(element)
 
 
 def _is_pydataset(x):

@@ -230,10 +230,7 @@ class Trainer:
         data = (x, y, sample_weight)
         if data_adapter.is_array_data(x):
             data_adapter.check_cardinality(*data)
-        x, y, sample_weight = (_as_tensors(d) for d in data)
-        if y is None and sample_weight is None:
-            return (x,)
-        return (x, y) if sample_weight is None else (x, y, sample_weight)
+        return data_adapter.pack_x_y_sample_weight(*(_as_tensors(d) for d in data))
 
     def _finish_batch_logs(self, logs, return_dict):
         logs = _pythonify(logs)
