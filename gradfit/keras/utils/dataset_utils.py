@@ -259,6 +259,14 @@ def _from_files(directory, load, formats, what, labels, label_mode, class_names,
     return build(subset, shuffle)
 
 
+def _check_format(format):
+    if format == "grain":
+        raise ValueError('format="grain" asks for a Grain dataset; gradfit builds gradfit.data pipelines: use '
+                         'format="tf" (the default), which returns a gradfit.data.Dataset')
+    if format != "tf":
+        raise ValueError(f'`format` should be either "tf" or "grain". Received: format={format}')
+
+
 def _path(path_tensor):
     return os.fsdecode(path_tensor.numpy())
 
@@ -272,8 +280,7 @@ def text_dataset_from_directory(directory, labels="inferred", label_mode="int", 
     "int"), one-hot float32 ("categorical") or float32 of shape (batch, 1) ("binary"). With
     `subset="both"`, returns [training, validation].
     """
-    if format not in ("tf", "grain"):
-        raise ValueError(f'`format` should be either "tf" or "grain". Received: format={format}')
+    _check_format(format)
 
     def load(path):
         with open(_path(path), "rb") as f:
@@ -313,8 +320,7 @@ def image_dataset_from_directory(directory, labels="inferred", label_mode="int",
                          f"interpolation={interpolation}")
     if crop_to_aspect_ratio and pad_to_aspect_ratio:
         raise ValueError("Only one of `pad_to_aspect_ratio`, `crop_to_aspect_ratio` can be set to `True`.")
-    if format not in ("tf", "grain"):
-        raise ValueError(f'`format` should be either "tf" or "grain". Received: format={format}')
+    _check_format(format)
     data_format = data_format or image_data_format()
     if data_format not in ("channels_last", "channels_first"):
         raise ValueError(f"Unknown data_format {data_format!r}: expected 'channels_last' or 'channels_first'")
