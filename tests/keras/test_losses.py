@@ -94,6 +94,13 @@ def test_sparse_labels_with_wrong_batch_size_raise():
         keras.losses.sparse_categorical_crossentropy(np.array([0, 1, 2]), np.full((2, 4), 0.25, "float32"))
 
 
+@pytest.mark.parametrize("loss", [keras.losses.MeanSquaredError(), keras.losses.Huber(), keras.losses.Hinge(),
+                                  keras.losses.KLDivergence(), keras.losses.LogCosh()])
+def test_labels_and_predictions_that_cannot_line_up_raise_naming_the_loss(loss):
+    with pytest.raises(ValueError, match=rf"{loss.fn.__name__}: y_true of shape .*32.* does not match y_pred"):
+        loss(np.zeros((32, 3), "float32"), np.zeros((16, 3), "float32"))
+
+
 def test_categorical_shape_mismatch_raises():
     with pytest.raises(ValueError, match="same shape"):
         keras.losses.categorical_crossentropy(np.eye(3, dtype="float32"), np.full((3, 4), 0.25, "float32"))

@@ -6,7 +6,7 @@ import numpy as np
 
 from ...ops import math as M
 from ...ops import reduction as R
-from .loss import Loss, LossFunctionWrapper, float_tensor
+from .loss import Loss, LossFunctionWrapper, labels_and_predictions
 
 
 def _hinge_labels(y_true):
@@ -19,22 +19,21 @@ def _hinge_labels(y_true):
 
 def hinge(y_true, y_pred):
     """mean(max(1 - y_true * y_pred, 0)) over the last axis."""
-    y_pred = float_tensor(y_pred)
-    y_true = _hinge_labels(float_tensor(y_true, y_pred))
+    y_true, y_pred = labels_and_predictions("hinge", y_true, y_pred, align_ranks=False)
+    y_true = _hinge_labels(y_true)
     return R.reduce_mean(M.maximum(M.subtract(1.0, M.multiply(y_true, y_pred)), 0.0), axis=-1)
 
 
 def squared_hinge(y_true, y_pred):
     """mean(max(1 - y_true * y_pred, 0) ** 2) over the last axis."""
-    y_pred = float_tensor(y_pred)
-    y_true = _hinge_labels(float_tensor(y_true, y_pred))
+    y_true, y_pred = labels_and_predictions("squared_hinge", y_true, y_pred, align_ranks=False)
+    y_true = _hinge_labels(y_true)
     return R.reduce_mean(M.square(M.maximum(M.subtract(1.0, M.multiply(y_true, y_pred)), 0.0)), axis=-1)
 
 
 def categorical_hinge(y_true, y_pred):
     """max(max((1 - y_true) * y_pred) - sum(y_true * y_pred) + 1, 0) over the last axis."""
-    y_pred = float_tensor(y_pred)
-    y_true = float_tensor(y_true, y_pred)
+    y_true, y_pred = labels_and_predictions("categorical_hinge", y_true, y_pred, align_ranks=False)
     pos = R.reduce_sum(M.multiply(y_true, y_pred), axis=-1)
     neg = R.reduce_max(M.multiply(M.subtract(1.0, y_true), y_pred), axis=-1)
     return M.maximum(M.add(M.subtract(neg, pos), 1.0), 0.0)

@@ -39,6 +39,20 @@ def float_tensor(x, like=None):
     return as_tensor(x if isinstance(x, Tensor) else v, v.dtype if v.dtype.kind == "f" else np.dtype(backend.floatx()))
 
 
+def labels_and_predictions(fn_name, y_true, y_pred, align_ranks=True):
+    """Float tensors of y_pred's dtype (ranks lined up if asked), checked to broadcast together."""
+    y_pred = float_tensor(y_pred)
+    y_true = float_tensor(y_true, y_pred)
+    if align_ranks:
+        y_true, y_pred = squeeze_or_expand_to_same_rank(y_true, y_pred)
+    try:
+        np.broadcast_shapes(y_true._value.shape, y_pred._value.shape)
+    except ValueError:
+        raise ValueError(f"{fn_name}: y_true of shape {y_true._value.shape} does not match y_pred of shape "
+                         f"{y_pred._value.shape}") from None
+    return y_true, y_pred
+
+
 def keras_mask(x):
     """The Keras padding mask carried by a tensor, or None."""
     return getattr(x, "_keras_mask", None)

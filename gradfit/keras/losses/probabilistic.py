@@ -15,7 +15,7 @@ from ...ops import math as M
 from ...ops import nn
 from ...ops import reduction as R
 from ...tensor import Tensor
-from .loss import Loss, LossFunctionWrapper, float_tensor
+from .loss import Loss, LossFunctionWrapper, float_tensor, labels_and_predictions
 
 
 def _get_logits(output, from_logits, op_name, fn_name):
@@ -196,8 +196,7 @@ def sparse_categorical_crossentropy(y_true, y_pred, from_logits=False, ignore_cl
 # ------------------------------------------------------------------------------- KL, Poisson
 def kl_divergence(y_true, y_pred):
     """sum(y_true * log(y_true / y_pred)) over the last axis, both clipped to [epsilon, 1]."""
-    y_pred = float_tensor(y_pred)
-    y_true = float_tensor(y_true, y_pred)
+    y_true, y_pred = labels_and_predictions("kl_divergence", y_true, y_pred, align_ranks=False)
     eps = backend.epsilon()
     y_true = M.clip_by_value(y_true, eps, 1.0)
     y_pred = M.clip_by_value(y_pred, eps, 1.0)
@@ -206,8 +205,7 @@ def kl_divergence(y_true, y_pred):
 
 def poisson(y_true, y_pred):
     """mean(y_pred - y_true * log(y_pred + epsilon)) over the last axis."""
-    y_pred = float_tensor(y_pred)
-    y_true = float_tensor(y_true, y_pred)
+    y_true, y_pred = labels_and_predictions("poisson", y_true, y_pred, align_ranks=False)
     return R.reduce_mean(M.subtract(y_pred, M.multiply(y_true, M.log(M.add(y_pred, backend.epsilon())))), axis=-1)
 
 

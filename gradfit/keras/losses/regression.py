@@ -9,37 +9,31 @@ from ... import backend
 from ...ops import math as M
 from ...ops import nn
 from ...ops import reduction as R
-from .loss import Loss, LossFunctionWrapper, float_tensor, squeeze_or_expand_to_same_rank
-
-
-def _pair(y_true, y_pred):
-    """Both as float tensors of y_pred's dtype, ranks lined up."""
-    y_pred = float_tensor(y_pred)
-    return squeeze_or_expand_to_same_rank(float_tensor(y_true, y_pred), y_pred)
+from .loss import Loss, LossFunctionWrapper, labels_and_predictions
 
 
 def mean_squared_error(y_true, y_pred):
     """mean((y_true - y_pred) ** 2) over the last axis."""
-    y_true, y_pred = _pair(y_true, y_pred)
+    y_true, y_pred = labels_and_predictions("mean_squared_error", y_true, y_pred)
     return R.reduce_mean(M.square(M.subtract(y_true, y_pred)), axis=-1)
 
 
 def mean_absolute_error(y_true, y_pred):
     """mean(|y_true - y_pred|) over the last axis."""
-    y_true, y_pred = _pair(y_true, y_pred)
+    y_true, y_pred = labels_and_predictions("mean_absolute_error", y_true, y_pred)
     return R.reduce_mean(M.abs(M.subtract(y_true, y_pred)), axis=-1)
 
 
 def mean_absolute_percentage_error(y_true, y_pred):
     """100 * mean(|y_true - y_pred| / max(|y_true|, epsilon)) over the last axis."""
-    y_true, y_pred = _pair(y_true, y_pred)
+    y_true, y_pred = labels_and_predictions("mean_absolute_percentage_error", y_true, y_pred)
     diff = M.abs(M.divide(M.subtract(y_true, y_pred), M.maximum(M.abs(y_true), backend.epsilon())))
     return M.multiply(R.reduce_mean(diff, axis=-1), 100.0)
 
 
 def mean_squared_logarithmic_error(y_true, y_pred):
     """mean((log(y_pred + 1) - log(y_true + 1)) ** 2) over the last axis (inputs floored at epsilon)."""
-    y_true, y_pred = _pair(y_true, y_pred)
+    y_true, y_pred = labels_and_predictions("mean_squared_logarithmic_error", y_true, y_pred)
     eps = backend.epsilon()
     first_log = M.log(M.add(M.maximum(y_pred, eps), 1.0))
     second_log = M.log(M.add(M.maximum(y_true, eps), 1.0))
@@ -54,13 +48,13 @@ def l2_normalize(x, axis=-1):
 
 def cosine_similarity(y_true, y_pred, axis=-1):
     """-sum(l2_normalize(y_true) * l2_normalize(y_pred)) along `axis`: -1 for identical directions."""
-    y_true, y_pred = _pair(y_true, y_pred)
+    y_true, y_pred = labels_and_predictions("cosine_similarity", y_true, y_pred)
     return M.negative(R.reduce_sum(M.multiply(l2_normalize(y_true, axis), l2_normalize(y_pred, axis)), axis=axis))
 
 
 def huber(y_true, y_pred, delta=1.0):
     """0.5 * e^2 where |e| <= delta, else delta * |e| - 0.5 * delta^2; mean over the last axis."""
-    y_true, y_pred = _pair(y_true, y_pred)
+    y_true, y_pred = labels_and_predictions("huber", y_true, y_pred)
     delta = float(delta)
     error = M.subtract(y_pred, y_true)
     abs_error = M.abs(error)
@@ -71,7 +65,7 @@ def huber(y_true, y_pred, delta=1.0):
 
 def log_cosh(y_true, y_pred):
     """mean(log(cosh(y_pred - y_true))) over the last axis, computed without overflow."""
-    y_true, y_pred = _pair(y_true, y_pred)
+    y_true, y_pred = labels_and_predictions("log_cosh", y_true, y_pred)
     x = M.subtract(y_pred, y_true)
     return R.reduce_mean(M.subtract(M.add(x, nn.softplus(M.multiply(x, -2.0))), math.log(2.0)), axis=-1)
 
