@@ -129,7 +129,8 @@ CASES = [
     ("R2Score", {"class_aggregation": None, "num_regressors": 2}, batches(regression_batch(), W2)),
     ("MeanIoU", {"num_classes": 3}, batches(lambda: (labels(8, 3), labels(8, 3)), [None, (8,), None])),
     ("MeanIoU", {"num_classes": 4, "ignore_class": 0}, batches(lambda: (labels(8, 4), labels(8, 4)), [None, None])),
-    ("IoU", {"num_classes": 3, "target_class_ids": [0, 2]}, batches(lambda: (labels(8, 3), labels(8, 3)), [None, None])),
+    ("IoU", {"num_classes": 3, "target_class_ids": [0, 2]},
+     batches(lambda: (labels(8, 3), labels(8, 3)), [None, None])),
     ("BinaryIoU", {"threshold": 0.4}, batches(binary_batch(8, 1), [None, None])),
     ("OneHotIoU", {"num_classes": 3, "target_class_ids": [1]}, batches(multiclass_batch(8, 3), [None, None])),
     ("OneHotMeanIoU", {"num_classes": 3}, batches(multiclass_batch(8, 3), [None, None])),
@@ -155,7 +156,8 @@ CASES = [
 VALUE_CASES = [
     ("Mean", {}, [(normal(5), None), (normal(5), weights(5)), (normal(3, 4), weights(3)), (normal(2, 3), weights(2, 3)),
                   (np.float32(2.5), np.float32(4.0))]),
-    ("Sum", {}, [(normal(5), None), (normal(5), weights(5)), (normal(3, 4), weights(3)), (normal(2, 3), weights(2, 3))]),
+    ("Sum", {}, [(normal(5), None), (normal(5), weights(5)), (normal(3, 4), weights(3)),
+                 (normal(2, 3), weights(2, 3))]),
 ]
 
 

@@ -35,8 +35,9 @@ def float_tensor(x, like=None):
     """`x` as a float Tensor: of `like`'s dtype if given, else its own float dtype, else floatx."""
     if like is not None:
         return as_tensor(x, like._value.dtype)
-    v = x._value if isinstance(x, Tensor) else backend.to_array(x)
-    return as_tensor(x if isinstance(x, Tensor) else v, v.dtype if v.dtype.kind == "f" else np.dtype(backend.floatx()))
+    if not isinstance(x, Tensor):
+        x = Tensor(backend.to_array(x))
+    return x if x._value.dtype.kind == "f" else M.cast(x, backend.floatx())
 
 
 def labels_and_predictions(fn_name, y_true, y_pred, align_ranks=True):

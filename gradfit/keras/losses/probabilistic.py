@@ -168,7 +168,8 @@ def sparse_categorical_crossentropy(y_true, y_pred, from_logits=False, ignore_cl
         raise ValueError(f"sparse_categorical_crossentropy: y_pred must be at least rank 1, got shape {pred_shape}")
     axis = axis + ndim if -ndim <= axis < 0 else axis
     if not 0 <= axis < ndim:
-        raise ValueError(f"sparse_categorical_crossentropy: axis {axis} is out of range for y_pred of shape {pred_shape}")
+        raise ValueError(f"sparse_categorical_crossentropy: axis {axis} is out of range for y_pred of shape "
+                         f"{pred_shape}")
     labels = _sparse_labels(y_true)
     if labels.ndim == ndim and labels.shape[axis] == 1:
         labels = labels.reshape(labels.shape[:axis] + labels.shape[axis + 1:])

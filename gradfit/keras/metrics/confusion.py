@@ -128,7 +128,8 @@ class _AtConstraint(_ConfusionMetric):
             raise ValueError(f"Argument `{self._constraint}` must be in the range [0, 1]. "
                              f"Received: {self._constraint}={value}")
         if num_thresholds <= 0:
-            raise ValueError(f"Argument `num_thresholds` must be an integer > 0. Received: num_thresholds={num_thresholds}")
+            raise ValueError("Argument `num_thresholds` must be an integer > 0. Received: "
+                             f"num_thresholds={num_thresholds}")
         setattr(self, self._constraint, value)
         self.value = value
         self.num_thresholds = num_thresholds
