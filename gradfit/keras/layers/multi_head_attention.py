@@ -224,8 +224,9 @@ class MultiHeadAttention(Layer):
 
         q = flat(M.multiply(query, self._inverse_sqrt_key_dim), q_steps)
         scores = L.matmul(q, flat(key, k_steps), transpose_b=True)
+        keras_mask = None
         if mask is not None:
-            mask = self._flat_mask(mask, len(batch), q_steps, k_steps)
+            keras_mask, mask = self._flat_mask(mask, len(batch), q_steps, k_steps)
             scores = M.where(mask, scores, _LARGE_NEGATIVE)
         probs = N.softmax(scores, axis=-1)
         # Keras takes a fused dot-product-attention path (no dropout, no scores returned, rank-4
@@ -239,21 +240,26 @@ class MultiHeadAttention(Layer):
         output = L.matmul(dropped, flat(value, k_steps))
         output = A.reshape(output, batch_sizes + q_steps + [value.shape[-1]])
         output = A.transpose(output, [perm.index(i) for i in range(rank)])
-        scores_out = A.reshape(probs, batch_sizes + q_steps + k_steps) if return_attention_scores else None
+        scores_out = None
+        if return_attention_scores:
+            scores_out = A.reshape(probs, batch_sizes + q_steps + k_steps)
+            # Keras's scores come out of a masked Softmax layer, which leaves the mask on them.
+            masking.set_mask(scores_out, keras_mask)
         return output, scores_out
 
     @staticmethod
     def _flat_mask(mask, batch_rank, q_steps, k_steps):
         """A mask in Keras's (batch..., query positions..., key positions...) layout, with the head axis
-        missing or 1, as a broadcastable (batch..., query positions, key positions) mask."""
+        missing or 1: that mask expanded to the scores' rank (as Keras expands it) and the same as a
+        broadcastable (batch..., query positions, key positions) mask."""
         n = len(q_steps)
         full_rank = batch_rank + 2 * n
         while len(mask.shape) < full_rank:
             mask = A.expand_dims(mask, -2 * n - 1)
-        shape = tuple(mask.shape)
-        lead = list(shape[:batch_rank])
-        mask = A.broadcast_to(mask, lead + list(q_steps) + list(k_steps))
-        return A.reshape(mask, lead + [_product(q_steps), _product(k_steps)])
+        lead = list(tuple(mask.shape)[:batch_rank])
+        flat = A.reshape(A.broadcast_to(mask, lead + list(q_steps) + list(k_steps)),
+                         lead + [_product(q_steps), _product(k_steps)])
+        return mask, flat
 
     def compute_output_shape(self, query_shape, value_shape, key_shape=None):
         query_shape, value_shape = tuple(query_shape), tuple(value_shape)
