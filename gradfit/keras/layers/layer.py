@@ -493,6 +493,21 @@ class Layer:
             state.entry = None
             state.training = None
 
+    def _call_in_model(self, x):
+        """Call from inside a built model's forward pass on a tensor whose shape and dtype the model already
+        checked when it was built: the same as `self(x)`, without re-checking the input."""
+        state = _STATE
+        if state.entry is None or masking.in_use or self._custom_compute_mask:
+            return self(x)
+        training = state.training
+        if training is None:
+            training = state.training = self._call_info.training_default
+        outputs = self.call(x, training=training) if training is not None and self._call_has_training_arg \
+            else self.call(x)
+        if self.activity_regularizer is not None:
+            self._add_activity_loss(outputs)
+        return outputs
+
     def _call_in_context(self, state, first, args, kwargs):
         """Resolve `training` and `mask`, run `call`, then activity regularization and output masks."""
         info = self._call_info

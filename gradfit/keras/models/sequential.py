@@ -23,6 +23,7 @@ class Sequential(Model):
         self._outputs = None
         self._stack = ()
         self._expected_input = None
+        self._trusted = False
         if layers:
             for layer in layers:
                 self.add(layer, rebuild=False)
@@ -77,6 +78,7 @@ class Sequential(Model):
     def _reset_build(self):
         self.built = False
         self._expected_input = None
+        self._trusted = False
         self._inputs = self._outputs = None
         self._stack = tuple(layer for layer in self._layers if not isinstance(layer, InputLayer))
 
@@ -121,8 +123,13 @@ class Sequential(Model):
             self._layers.insert(0, InputLayer(batch_shape=input_shape, dtype=self._layers[0].compute_dtype))
         self._stack = tuple(self.layers)
         x = inputs = self._layers[0].output
+        trusted = []
         for layer in self._stack:
+            # A layer whose input the build has checked, and needs no cast, can skip the check when called.
+            trusted.append(isinstance(x, KerasTensor) and (x.dtype == layer.compute_dtype or x.dtype.name[:5] != "float"
+                                                           or not layer.autocast))
             x = layer(x)
+        self._trusted = all(trusted)
         self._inputs, self._outputs = [inputs], [x]
         self._expected_input = _fast_check_of(InputSpec(shape=(None,) + tuple(inputs.shape[1:])))
         self._build_shapes_dict = {"input_shape": input_shape}
@@ -134,8 +141,12 @@ class Sequential(Model):
         if expected is not None and (x.__class__ is not Tensor or not _accepts(expected, x._value.shape)):
             x = self._conform_input(x)
         if training is None and mask is None and not masking.in_use:
-            for layer in self._stack:
-                x = layer(x)
+            if self._trusted:
+                for layer in self._stack:
+                    x = layer._call_in_model(x)
+            else:
+                for layer in self._stack:
+                    x = layer(x)
             return x
         for layer in self._stack:
             kwargs = {}
