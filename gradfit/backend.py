@@ -48,8 +48,8 @@ class DType:
     __slots__ = ("name", "as_numpy_dtype", "_np")
 
     def __init__(self, name):
-        self.name = name
         self._np = np.dtype(name)
+        self.name = "string" if self._np.kind in "OSU" else name
         self.as_numpy_dtype = self._np.type
 
     @property

@@ -102,7 +102,10 @@ def record(prim, out, inputs, params=_EMPTY):
     """
     ident = _get_ident()
     if len(ACTIVE) == 1:
-        tape = ACTIVE[0]
+        try:
+            tape = ACTIVE[0]
+        except IndexError:  # another thread's tape just ended its block
+            return _untraced(prim, out)
         if tape._thread != ident:
             return _untraced(prim, out)
         return _record_one(tape, prim, out, inputs, params)

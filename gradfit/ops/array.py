@@ -510,7 +510,8 @@ def range(start, limit=None, delta=1, dtype=None, name=None):
         start, limit = 0, start
     args = [value(a).item() if isinstance(a, Tensor) else a for a in (start, limit, delta)]
     if dtype is None:
-        dtype = floatx() if any(isinstance(a, float) for a in args) else "int32"
+        wide = any(isinstance(a, Tensor) and a._value.dtype == np.int64 for a in (start, limit, delta))
+        dtype = floatx() if any(isinstance(a, float) for a in args) else ("int64" if wide else "int32")
     return Tensor(np.arange(*args, dtype=np_dtype(dtype)))
 
 
