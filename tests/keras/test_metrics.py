@@ -106,6 +106,16 @@ def test_mismatched_shapes_raise_before_any_state_changes(make, args):
     np.testing.assert_array_equal(metric.result().numpy(), result)
 
 
+@pytest.mark.parametrize("make", [keras.metrics.F1Score, keras.metrics.R2Score])
+def test_a_bad_first_batch_does_not_build_the_metric(make):
+    metric = make()
+    with pytest.raises(ValueError, match=r"y_true.shape=\(4, 3\).*y_pred.shape=\(4, 2\)"):
+        metric.update_state(np.zeros((4, 3)), np.zeros((4, 2)))
+    assert len(metric.variables) == (1 if make is keras.metrics.R2Score else 0)  # R2Score's sample count only
+    metric.update_state(np.eye(3, dtype="float32"), np.eye(3, dtype="float32") * 0.9)
+    assert metric.variables[-1].shape == (3,)
+
+
 def test_bad_sample_weight_raises_before_state_changes():
     metric = keras.metrics.MeanAbsoluteError()
     metric.update_state(np.ones((4, 2)), np.zeros((4, 2)))

@@ -54,12 +54,12 @@ class FBetaScore(Metric):
     def update_state(self, y_true, y_pred, sample_weight=None):
         dtype = np.dtype(self.dtype)
         y_true, y_pred = as_array(y_true, dtype), as_array(y_pred, dtype)
+        if self._built and y_pred.shape[1:] != (self._num_classes,) or y_true.shape != y_pred.shape:
+            classes = self._num_classes if self._built else "num_classes"
+            raise ValueError(f"Metric '{self.name}': expected y_true and y_pred of shape (batch_size, {classes}), "
+                             f"received y_true.shape={y_true.shape} and y_pred.shape={y_pred.shape}")
         if not self._built:
             self._build(y_true.shape, y_pred.shape)
-        if y_true.shape != y_pred.shape or y_pred.ndim != 2 or y_pred.shape[1] != self._num_classes:
-            raise ValueError(f"Metric '{self.name}': expected y_true and y_pred of shape (batch_size, "
-                             f"{self._num_classes}), received y_true.shape={y_true.shape} and "
-                             f"y_pred.shape={y_pred.shape}")
         if self.threshold is None:
             predicted = (y_pred >= np.max(y_pred, axis=-1, keepdims=True)) & (np.abs(y_pred) > 1e-9)
         else:

@@ -182,12 +182,12 @@ class R2Score(Metric):
     def update_state(self, y_true, y_pred, sample_weight=None):
         dtype = np.dtype(self.dtype)
         y_true, y_pred = squeeze_or_expand(as_array(y_true, dtype), as_array(y_pred, dtype))
+        if self._built and y_pred.shape[1:] != (self.sum.shape[0],) or y_true.shape != y_pred.shape:
+            outputs = self.sum.shape[0] if self._built else "output_dim"
+            raise ValueError(f"Metric '{self.name}': expected y_true and y_pred of shape (batch_size, {outputs}), "
+                             f"received y_true.shape={y_true.shape} and y_pred.shape={y_pred.shape}")
         if not self._built:
             self._build(y_true.shape, y_pred.shape)
-        if y_true.shape != y_pred.shape or y_pred.ndim != 2 or y_pred.shape[1] != self.sum.shape[0]:
-            raise ValueError(f"Metric '{self.name}': expected y_true and y_pred of shape (batch_size, "
-                             f"{self.sum.shape[0]}), received y_true.shape={y_true.shape} and "
-                             f"y_pred.shape={y_pred.shape}")
         weight = np.asarray(1.0 if sample_weight is None else as_array(sample_weight, dtype), dtype)
         if weight.ndim == 1:
             weight = weight[:, None]
