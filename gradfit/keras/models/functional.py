@@ -91,11 +91,14 @@ class Functional(Model):
             for x, m in zip(flat_inputs, nest.flatten(mask)):
                 masking.set_mask(x, m)
         values = {id(kt): x for kt, x in zip(self._inputs, flat_inputs)}
-        for node, fill in self._plan:
-            args, kwargs = fill(values)
-            if training is not None and "training" in kwargs:
-                kwargs["training"] = training
-            outputs = node.operation(*args, **kwargs)
+        for node, fill, key in self._plan:
+            if key is not None:
+                outputs = node.operation._call_in_model(values[key])
+            else:
+                args, kwargs = fill(values)
+                if training is not None and "training" in kwargs:
+                    kwargs["training"] = training
+                outputs = node.operation(*args, **kwargs)
             kts = node.output_tensors
             if len(kts) == 1:
                 values[id(kts[0])] = outputs if isinstance(outputs, Tensor) else nest.flatten(outputs)[0]
@@ -156,7 +159,7 @@ class Functional(Model):
         if isinstance(inputs, dict) and not isinstance(self._inputs_struct, dict):
             flat = [inputs[x.name] for x in self._inputs]
         values = {id(kt): x for kt, x in zip(self._inputs, flat)}
-        for node, fill in self._plan:
+        for node, fill, _ in self._plan:
             args, kwargs = fill(values)
             outputs = node.operation.compute_output_spec(*args, **kwargs)
             for kt, value in zip(node.output_tensors, nest.flatten(outputs)):

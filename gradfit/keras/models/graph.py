@@ -97,14 +97,25 @@ def _check_connected(inputs, nodes_by_depth):
 
 
 def execution_plan(nodes_by_depth, inputs):
-    """The non-input nodes in the order they run (deepest first), each with a fast argument filler."""
+    """The non-input nodes in the order they run (deepest first), each as (node, argument filler, key).
+
+    `key` is set for a call on one tensor whose shape and dtype the graph already checked when it was
+    built (the id of that KerasTensor): such a call can skip the layer's input checks.
+    """
+    from ..layers.keras_tensor import KerasTensor
+
     input_ids = {id(t) for t in inputs}
     plan = []
     for depth in sorted(nodes_by_depth, reverse=True):
         for node in nodes_by_depth[depth]:
             if node.is_input or any(id(t) in input_ids for t in node.output_tensors):
                 continue
-            plan.append((node, _argument_filler(node)))
+            layer, args = node.operation, node.call_args
+            trusted = (len(args) == 1 and not node.call_kwargs and isinstance(args[0], KerasTensor)
+                       and getattr(layer, "built", False) and (args[0].dtype == layer.compute_dtype
+                                                               or not args[0].dtype.is_floating
+                                                               or not layer.autocast))
+            plan.append((node, _argument_filler(node), id(args[0]) if trusted else None))
     return plan
 
 
