@@ -84,6 +84,7 @@ CASES = [
     ("MeanSquaredError", {}, normal(6), normal(6, 1), weights(6)),
     ("MeanSquaredError", {"reduction": "sum"}, normal(4, 3, 2), normal(4, 3, 2), weights(4, 3)),
     ("MeanSquaredError", {"reduction": "mean_with_sample_weight"}, normal(6, 3), normal(6, 3), weights(6)),
+    ("MeanSquaredError", {"reduction": "mean"}, normal(6, 3), normal(6, 3), weights(6)),
     ("MeanSquaredError", {"reduction": "none"}, normal(6, 3), normal(6, 3), weights(6, 1)),
     ("MeanSquaredError", {}, normal(4, 3, 2), normal(4, 3, 2), np.float32(0.5)),
     ("MeanAbsoluteError", {}, normal(6, 3), normal(6, 3), None),
