@@ -338,3 +338,21 @@ def test_variables_are_named_after_the_optimizer_and_the_weights():
     assert [v.path for v in optimizer.variables] == [
         "opt/iteration", "opt/learning_rate", "opt/kernel_average", "opt/kernel_momentum", "opt/kernel_velocity"]
     assert not any(v.trainable for v in optimizer.variables)
+
+
+def test_optimizer_state_saves_and_loads():
+    variables = three_variables()
+    trained = keras.optimizers.Adam(learning_rate=0.1)
+    for _ in range(3):
+        trained.apply_gradients(zip([tf.ones_like(v) for v in variables], variables))
+    store = {}
+    trained.save_own_variables(store)
+    restored = keras.optimizers.Adam(learning_rate=0.1)
+    restored.build(variables)
+    restored.load_own_variables(store)
+    for a, b in zip(trained.variables, restored.variables):
+        np.testing.assert_array_equal(a.numpy(), b.numpy())
+    assert int(restored.iterations.numpy()) == 3
+    with pytest.raises(ValueError, match="not compatible"):
+        restored.set_weights([np.zeros(()), np.zeros(()), np.zeros((2, 2))] + [v.numpy() for v in variables[1:]])
+    np.testing.assert_array_equal(restored.variables[2].numpy(), trained.variables[2].numpy())
