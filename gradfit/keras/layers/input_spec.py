@@ -126,3 +126,27 @@ def _check_one(spec, shape, dtype, layer, index):
         for expected, dim in zip(spec_shape, got):
             if expected is not None and dim is not None and expected != dim:
                 raise ValueError(f"{where} expected input of shape {spec.shape}, got shape {shape}")
+
+
+def fast_check_of(spec):
+    """A single InputSpec as (ndim, min_ndim, max_ndim, ((axis, size), ...)) for `accepts`, or None when
+    the spec needs the full check (dtype, squeezable last axis, several inputs)."""
+    if not isinstance(spec, InputSpec) or spec.dtype is not None or spec.allow_last_axis_squeeze:
+        return None
+    axes = {axis: size for axis, size in spec.axes.items() if size is not None}
+    if spec.shape is not None:
+        axes.update({axis: size for axis, size in enumerate(spec.shape) if size is not None})
+    return spec.ndim, spec.min_ndim, spec.max_ndim, tuple(axes.items())
+
+
+def accepts(fast, shape):
+    """Whether a concrete shape passes a `fast_check_of` spec (the full check then explains a failure)."""
+    ndim_required, min_ndim, max_ndim, axes = fast
+    ndim = len(shape)
+    if (ndim_required is not None and ndim != ndim_required) or (min_ndim is not None and ndim < min_ndim) or (
+            max_ndim is not None and ndim > max_ndim):
+        return False
+    for axis, size in axes:
+        if -ndim <= axis < ndim and shape[axis] != size:
+            return False
+    return True

@@ -14,17 +14,17 @@ import weakref
 from ... import nest
 from ...backend import np_dtype
 from ...ops import math as M
-from ...tensor import Tensor, Variable, convert_to_tensor
+from ...tensor import Tensor, convert_to_tensor
 from .. import backend as keras_backend
-from .. import constraints, initializers, regularizers
+from .. import regularizers
 from . import dtype_policy as policies
 from . import masking
 from .call_signature import call_info, input_shapes, is_tensor_like, map_shape_structure, plain_shape, shape_arguments
-from .input_spec import InputSpec, assert_input_compatibility
+from .input_spec import accepts, assert_input_compatibility, fast_check_of
 from .keras_tensor import KerasTensor, Node, any_symbolic
 from .serialization import constructor_signature, is_plain_config
 from .symbolic import output_spec_by_running
-from .tracking import TrackedDict, TrackedList, is_metric
+from .tracking import Tracking
 
 
 class _CallState(threading.local):
@@ -37,14 +37,6 @@ class _CallState(threading.local):
 _STATE = _CallState()
 # Layers holding losses from `add_loss`; the next outermost call on their model clears them.
 _LAYERS_WITH_LOSSES = weakref.WeakSet()
-# Attributes the base class manages itself, so assigning them never goes through tracking.
-_UNTRACKED = frozenset((
-    "_layers", "_trainable_variables", "_non_trainable_variables", "_variable_ids", "_metrics", "_losses",
-    "_inbound_nodes", "_outbound_nodes", "_build_shapes_dict", "_call_info", "built", "name", "_trainable",
-    "_dtype_policy", "_compute_np_dtype", "_input_spec", "_supports_masking", "_custom_compute_mask",
-    "_fast_input_check", "_input_shape_arg", "_batch_size_arg", "_path", "_auto_config", "autocast",
-    "_convert_input_args", "_allow_non_tensor_positional_args", "_call_has_training_arg", "_call_has_mask_arg",
-    "activity_regularizer", "__class__"))
 
 
 def _wrap_build(build):
@@ -65,7 +57,7 @@ def _wrap_build(build):
     return wrapped_build
 
 
-class Layer:
+class Layer(Tracking):
     """The Keras layer base class (`keras.layers.Layer`)."""
 
     def __new__(cls, *args, **kwargs):
@@ -154,191 +146,6 @@ class Layer:
         """Marks a layer with nothing to build as built right away (as Keras's weightless layers are)."""
         self.built = True
 
-    # ------------------------------------------------------------------------------------- tracking
-    def __setattr__(self, name, value):
-        if name not in _UNTRACKED:
-            if "_layers" not in self.__dict__:
-                self._init_state()
-            value = self._track(value)
-        object.__setattr__(self, name, value)
-
-    def __delattr__(self, name):
-        value = self.__dict__.get(name)
-        object.__delattr__(self, name)
-        if value is not None:
-            self._untrack(value)
-
-    def _track(self, value):
-        """Register a layer or variable (also inside lists, tuples, dicts) as belonging to this layer."""
-        if isinstance(value, Layer):
-            if value is not self and not any(layer is value for layer in self._layers):
-                self._layers.append(value)
-        elif isinstance(value, Variable):
-            self._track_variable(value)
-        elif type(value) is list:
-            return TrackedList(value, self)
-        elif type(value) is dict:
-            return TrackedDict(value, self)
-        elif type(value) is tuple:
-            for item in value:
-                self._track(item)
-        elif is_metric(value) and not any(m is value for m in self._metrics):
-            self._metrics.append(value)
-        return value
-
-    def _untrack(self, value):
-        if isinstance(value, Layer):
-            self._layers[:] = [layer for layer in self._layers if layer is not value]
-        elif isinstance(value, Variable) and id(value) in self._variable_ids:
-            self._variable_ids.discard(id(value))
-            for store in (self._trainable_variables, self._non_trainable_variables):
-                store[:] = [v for v in store if v is not value]
-        elif isinstance(value, (list, tuple)):
-            for item in value:
-                self._untrack(item)
-        elif isinstance(value, dict):
-            for item in value.values():
-                self._untrack(item)
-
-    def _track_variable(self, variable):
-        if id(variable) in self._variable_ids:
-            return
-        self._variable_ids.add(id(variable))
-        (self._trainable_variables if variable.trainable else self._non_trainable_variables).append(variable)
-        if not self._trainable:
-            variable.trainable = False
-
-    # --------------------------------------------------------------------------------------- weights
-    def add_weight(self, *args, shape=None, initializer=None, dtype=None, trainable=True, autocast=True,
-                   regularizer=None, constraint=None, aggregation="none", overwrite_with_gradient=False,
-                   name=None):
-        """Create a weight variable of this layer (Keras 3's signature); it is tracked in `weights`."""
-        if args:
-            if len(args) > 3:
-                raise TypeError(f"add_weight() takes at most 3 positional arguments (shape, initializer, dtype) "
-                                f"but {len(args)} were given")
-            if isinstance(args[0], str):
-                raise ValueError(f"`name` must be passed as a keyword argument: got add_weight('{args[0]}', ...); "
-                                 f"use add_weight(shape=..., name='{args[0]}')")
-            positional = dict(zip(("shape", "initializer", "dtype"), args))
-            for key, given in (("shape", shape), ("initializer", initializer), ("dtype", dtype)):
-                if key in positional and given is not None:
-                    raise ValueError(f"`{key}` was passed both positionally and as a keyword argument")
-            shape = positional.get("shape", shape)
-            initializer = positional.get("initializer", initializer)
-            dtype = positional.get("dtype", dtype)
-        shape = () if shape is None else tuple(shape)
-        if any(d is None for d in shape):
-            raise ValueError(f"Layer '{self.name}': weight '{name}' needs a fully defined shape, got {shape}")
-        dtype = self.variable_dtype if dtype is None else keras_backend.standardize_dtype(dtype)
-        if initializer is None:
-            initializer = "glorot_uniform" if keras_backend.is_float_dtype(dtype) else "zeros"
-        initializer = initializers.get(initializer)
-        name = name or keras_backend.unique_object_name("variable")
-        value = initializer(shape, dtype=dtype)
-        variable = Variable(value, trainable=trainable, name=name, dtype=dtype, aggregation=aggregation,
-                            autocast=autocast)
-        variable._path = f"{self.name}/{name}"
-        variable.regularizer = regularizers.get(regularizer)
-        variable.constraint = constraints.get(constraint)
-        self._track_variable(variable)
-        return variable
-
-    def add_variable(self, shape, initializer, dtype=None, trainable=True, autocast=True, regularizer=None,
-                     constraint=None, name=None):
-        """Alias of `add_weight`."""
-        return self.add_weight(shape=shape, initializer=initializer, dtype=dtype, trainable=trainable,
-                               autocast=autocast, regularizer=regularizer, constraint=constraint, name=name)
-
-    @property
-    def trainable(self):
-        return self._trainable
-
-    @trainable.setter
-    def trainable(self, value):
-        """Freezes (False) or unfreezes this layer, its variables and all its sublayers."""
-        value = bool(value)
-        self._trainable = value
-        for variable in self._trainable_variables:
-            variable.trainable = value
-        for layer in self._layers:
-            layer.trainable = value
-
-    @property
-    def weights(self):
-        """This layer's weights (trainable ones first), then its sublayers', without duplicates."""
-        weights = []
-        seen = set()
-        for w in self._trainable_variables + self._non_trainable_variables:
-            if id(w) not in seen:
-                seen.add(id(w))
-                weights.append(w)
-        for layer in self._layers:
-            for w in layer.weights:
-                if id(w) not in seen:
-                    seen.add(id(w))
-                    weights.append(w)
-        return weights
-
-    @property
-    def variables(self):
-        return self.weights
-
-    @property
-    def trainable_weights(self):
-        return [v for v in self.weights if v.trainable] if self._trainable else []
-
-    @property
-    def non_trainable_weights(self):
-        return [v for v in self.weights if not v.trainable] if self._trainable else self.weights
-
-    trainable_variables = trainable_weights
-    non_trainable_variables = non_trainable_weights
-
-    @property
-    def metrics(self):
-        metrics = list(self._metrics)
-        for layer in self._layers:
-            metrics.extend(layer.metrics)
-        return metrics
-
-    @property
-    def metrics_variables(self):
-        return [v for metric in self.metrics for v in metric.variables]
-
-    def get_weights(self):
-        """The values of `weights` as a list of NumPy arrays."""
-        return [w.numpy() for w in self.weights]
-
-    def set_weights(self, weights):
-        """Assign `weights` (arrays in the order of `get_weights()`); every shape is checked first."""
-        own = self.weights
-        weights = list(weights)
-        if len(own) != len(weights):
-            raise ValueError(f"You called `set_weights(weights)` on layer '{self.name}' with a weight list of "
-                             f"length {len(weights)}, but the layer was expecting {len(own)} weights "
-                             f"({[w.path for w in own]})")
-        values = [convert_to_tensor(w) if not isinstance(w, Tensor) else w for w in weights]
-        for variable, value in zip(own, values):
-            if tuple(variable.shape) != tuple(value.shape):
-                raise ValueError(f"Layer '{self.name}' weight '{variable.path}' has shape {tuple(variable.shape)}, "
-                                 f"but the provided weight has shape {tuple(value.shape)}")
-        for variable, value in zip(own, values):
-            variable.assign(value)
-
-    def count_params(self):
-        """The number of scalars in this layer's weights."""
-        if not self.built:
-            raise ValueError(f"You tried to call `count_params` on layer '{self.name}', but the layer isn't built. "
-                             "You can build it manually via: `layer.build(input_shape)`")
-        total = 0
-        for w in self.weights:
-            n = 1
-            for d in w.shape:
-                n *= d
-            total += n
-        return int(total)
-
     # ----------------------------------------------------------------------------------------- dtypes
     def _set_dtype_policy(self, dtype):
         policy = policies.get(dtype)
@@ -382,11 +189,11 @@ class Layer:
     @input_spec.setter
     def input_spec(self, value):
         object.__setattr__(self, "_input_spec", value)
-        object.__setattr__(self, "_fast_input_check", _fast_check_of(value))
+        object.__setattr__(self, "_fast_input_check", fast_check_of(value))
 
     def _assert_input_compatibility(self, x):
         fast = self._fast_input_check
-        if fast is None or x.__class__ is not Tensor or not _accepts(fast, x._value.shape):
+        if fast is None or x.__class__ is not Tensor or not accepts(fast, x._value.shape):
             assert_input_compatibility(self._input_spec, x, self)
 
     @property
@@ -462,7 +269,7 @@ class Layer:
             args = (first,)
         fast = self._fast_input_check
         if fast is not None:
-            if first.__class__ is not Tensor or not _accepts(fast, first._value.shape):
+            if first.__class__ is not Tensor or not accepts(fast, first._value.shape):
                 assert_input_compatibility(self._input_spec, first, self)
         elif self._input_spec is not None:
             assert_input_compatibility(self._input_spec, first, self)
@@ -722,30 +529,6 @@ class Layer:
         return f"<{type(self).__name__} name={self.name}, built={self.built}>"
 
     __str__ = __repr__
-
-
-def _fast_check_of(spec):
-    """A single InputSpec as (ndim, min_ndim, max_ndim, ((axis, size), ...)) for `_accepts`, or None when
-    the spec needs the full check (dtype, squeezable last axis, several inputs)."""
-    if not isinstance(spec, InputSpec) or spec.dtype is not None or spec.allow_last_axis_squeeze:
-        return None
-    axes = {axis: size for axis, size in spec.axes.items() if size is not None}
-    if spec.shape is not None:
-        axes.update({axis: size for axis, size in enumerate(spec.shape) if size is not None})
-    return spec.ndim, spec.min_ndim, spec.max_ndim, tuple(axes.items())
-
-
-def _accepts(fast, shape):
-    """Whether a concrete shape passes a `_fast_check_of` spec (the full check then explains a failure)."""
-    ndim_required, min_ndim, max_ndim, axes = fast
-    ndim = len(shape)
-    if (ndim_required is not None and ndim != ndim_required) or (min_ndim is not None and ndim < min_ndim) or (
-            max_ndim is not None and ndim > max_ndim):
-        return False
-    for axis, size in axes:
-        if -ndim <= axis < ndim and shape[axis] != size:
-            return False
-    return True
 
 
 _PLAIN = (bool, type(None), int, float, str)

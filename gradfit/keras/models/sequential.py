@@ -3,9 +3,9 @@ from ... import nest
 from ...ops import array as A
 from ..layers import masking
 from ..layers.input_layer import InputLayer
-from ..layers.input_spec import InputSpec
+from ..layers.input_spec import InputSpec, accepts, fast_check_of
 from ..layers.keras_tensor import KerasTensor
-from ..layers.layer import Layer, _accepts, _fast_check_of
+from ..layers.layer import Layer
 from ...tensor import Tensor
 from .model import Model
 
@@ -131,14 +131,14 @@ class Sequential(Model):
             x = layer(x)
         self._trusted = all(trusted)
         self._inputs, self._outputs = [inputs], [x]
-        self._expected_input = _fast_check_of(InputSpec(shape=(None,) + tuple(inputs.shape[1:])))
+        self._expected_input = fast_check_of(InputSpec(shape=(None,) + tuple(inputs.shape[1:])))
         self._build_shapes_dict = {"input_shape": input_shape}
         self.built = True
 
     def call(self, inputs, training=None, mask=None):
         x = inputs
         expected = self._expected_input
-        if expected is not None and (x.__class__ is not Tensor or not _accepts(expected, x._value.shape)):
+        if expected is not None and (x.__class__ is not Tensor or not accepts(expected, x._value.shape)):
             x = self._conform_input(x)
         if training is None and mask is None and not masking.in_use:
             if self._trusted:
