@@ -109,8 +109,11 @@ class Sequential(Model):
 
     def build(self, input_shape=None):
         """Connect the layers for inputs of `input_shape` (batch dimension included), creating weights."""
+        if input_shape is None and self._layers and isinstance(self._layers[0], InputLayer):
+            input_shape = self._layers[0].batch_shape
         if input_shape is None:
-            raise ValueError(f"Sequential model '{self.name}': build() needs an `input_shape`")
+            raise ValueError(f"Sequential model '{self.name}': build() needs an `input_shape` (the batch dimension "
+                             "included, e.g. (None, 784)) when the model does not start with a keras.Input")
         input_shape = tuple(None if d is None else int(d) for d in input_shape)
         if not self._layers:
             raise ValueError(f"Sequential model {self.name} cannot be built because it has no layers. Call "
