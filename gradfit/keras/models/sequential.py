@@ -143,14 +143,16 @@ class Sequential(Model):
         expected = self._expected_input
         if expected is not None and (x.__class__ is not Tensor or not accepts(expected, x._value.shape)):
             x = self._conform_input(x)
-        if training is None and mask is None and not masking.in_use:
+        if mask is None and not masking.in_use:
             if self._trusted:
+                # The training value reaches each layer through the call context this call opened.
                 for layer in self._stack:
                     x = layer._call_in_model(x)
-            else:
+                return x
+            if training is None:
                 for layer in self._stack:
                     x = layer(x)
-            return x
+                return x
         for layer in self._stack:
             kwargs = {}
             if mask is not None and layer._call_has_mask_arg:
