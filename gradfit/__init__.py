@@ -85,10 +85,15 @@ class TensorSpec:
 
 def __getattr__(name):
     # keras, data and datasets are larger; they load on first use.
-    if name in ("keras", "data", "datasets"):
-        import importlib
+    import importlib
 
+    if name in ("keras", "data", "datasets"):
         module = importlib.import_module(f".{name}", __name__)
+        globals()[name] = module
+        return module
+    if name in ("losses", "metrics", "optimizers", "initializers"):
+        # TensorFlow 2 also exposes these Keras modules at its top level.
+        module = importlib.import_module(f".keras.{name}", __name__)
         globals()[name] = module
         return module
     raise AttributeError(f"module 'gradfit' has no attribute {name!r}")

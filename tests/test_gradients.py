@@ -170,6 +170,8 @@ CASES = {
     "log_softmax": fixed(tf.nn.log_softmax, lambda r: r.standard_normal((3, 4))),
     "sparse_softmax_xent": fixed(lambda z: tf.nn.sparse_softmax_cross_entropy_with_logits([1, 0, 3], z),
                                  lambda r: r.standard_normal((3, 4))),
+    "sparse_softmax_xent_3d": fixed(lambda z: tf.nn.sparse_softmax_cross_entropy_with_logits([[1, 0], [3, 2]], z),
+                                    lambda r: r.standard_normal((2, 2, 4))),
     "softmax_xent": fixed(lambda y, z: tf.nn.softmax_cross_entropy_with_logits(y, z),
                           lambda r: r.dirichlet(np.ones(4), size=3), lambda r: r.standard_normal((3, 4))),
     "sigmoid_xent": fixed(lambda y, z: tf.nn.sigmoid_cross_entropy_with_logits(y, z), lambda r: r.random((3, 4)),

@@ -136,6 +136,17 @@ _softmax_xent = Primitive("SoftmaxCrossEntropyWithLogits")
 _sigmoid_xent = Primitive("SigmoidCrossEntropyWithLogits")
 
 
+_ARANGE = {}
+
+
+def _rows(n):
+    """np.arange(n), cached: every sparse cross-entropy step indexes its rows with one."""
+    rows = _ARANGE.get(n)
+    if rows is None:
+        rows = _ARANGE[n] = np.arange(n)
+    return rows
+
+
 def sparse_softmax_cross_entropy_with_logits(labels=None, logits=None, name=None):
     """-log softmax(logits)[label] per example, fused and numerically stable."""
     lv = value(labels)
@@ -150,33 +161,35 @@ def sparse_softmax_cross_entropy_with_logits(labels=None, logits=None, name=None
             f"sparse_softmax_cross_entropy_with_logits: labels shape {lv.shape} must equal logits shape "
             f"{zv.shape} without its last dimension")
     n = zv.shape[-1]
-    if lv.size and (lv.min() < 0 or lv.max() >= n):
+    flat_z = zv.reshape(-1, n)
+    flat_l = lv.reshape(-1)
+    shifted = flat_z - flat_z.max(axis=-1, keepdims=True)
+    exps = np.exp(shifted)
+    sums = exps.sum(axis=-1)
+    try:
+        picked = shifted[_rows(flat_l.shape[0]), flat_l]
+        if flat_l.size and flat_l.min() < 0:
+            raise IndexError
+    except IndexError:
+        bad = flat_l[(flat_l < 0) | (flat_l >= n)][0]
         raise InvalidArgumentError(
-            f"Received a label value of {lv.max() if lv.max() >= n else lv.min()} which is outside the valid "
-            f"range of [0, {n}); labels must be class indices for logits with {n} classes")
-    logp = _log_softmax_value(zv, -1)
-    if zv.ndim == 2:
-        out = -logp[np.arange(zv.shape[0]), lv]
-    else:
-        out = -np.take_along_axis(logp, lv[..., None].astype(np.intp), axis=-1)[..., 0]
-    # The log-probabilities are kept for the gradient, which needs softmax = exp(logp).
-    return output(_sparse_xent, out, (labels, logits), {"labels": lv, "logp": logp})
+            f"Received a label value of {bad} which is outside the valid range of [0, {n}); labels must be class "
+            f"indices for logits with {n} classes") from None
+    out = (np.log(sums) - picked).reshape(lv.shape)
+    # exp(shifted) and its row sums are kept: the gradient is softmax = exps / sums, minus the one-hot.
+    return output(_sparse_xent, out, (labels, logits), {"labels": flat_l, "exps": exps, "sums": sums})
 
 
 _sparse_xent_backward = Primitive("SparseSoftmaxCrossEntropyGrad")
 
 
-def _sparse_xent_grad(g, ans, labels_t, logits, labels, logp):
+def _sparse_xent_grad(g, ans, labels_t, logits, labels, exps, sums):
     """(softmax(logits) - onehot(labels)) * g, in one fused pass."""
-    gv = g._value
-    probs = np.exp(logp)
-    if probs.ndim == 2:
-        probs[np.arange(probs.shape[0]), labels] -= 1
-    else:
-        np.put_along_axis(probs, labels[..., None].astype(np.intp),
-                          np.take_along_axis(probs, labels[..., None].astype(np.intp), axis=-1) - 1, axis=-1)
-    probs *= gv[..., None]
-    return output(_sparse_xent_backward, probs, (g, logits), {"labels": labels})
+    probs = exps / sums[:, None]
+    probs[_rows(labels.shape[0]), labels] -= 1
+    probs *= g._value.reshape(-1, 1)
+    shape = logits._value.shape
+    return output(_sparse_xent_backward, probs.reshape(shape), (g, logits), {"labels": labels.reshape(shape[:-1])})
 
 
 def _sparse_xent_backward_grad_g(gg, ans, g, logits, labels):
