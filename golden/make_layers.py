@@ -189,6 +189,8 @@ def record_models():
         arrays["layer_names"] = np.array([layer.name for layer in model.layers])
         arrays["weight_names"] = np.array([w.name for w in model.weights])
         np.savez_compressed(os.path.join(OUT, f"model_{name}.npz"), **arrays)
+        with open(os.path.join(OUT, f"model_{name}_config.json"), "w") as f:
+            json.dump(model.get_config(), f, indent=1)
 
 
 def build_summary_models(k):

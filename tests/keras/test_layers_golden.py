@@ -125,3 +125,23 @@ def test_model_weights_line_up_with_keras(models, name):
     outputs = outputs if isinstance(outputs, (list, tuple)) else [outputs]
     for ours, theirs in zip(outputs, numbered(data, "y")):
         close(ours, theirs)
+
+
+@pytest.mark.parametrize("name", MODEL_CASES)
+def test_model_rebuilt_from_a_keras_config(name):
+    """A model config written by Keras 3 (`get_config()`, through JSON) rebuilds the same model here."""
+    with open(os.path.join(FIXTURES, f"model_{name}_config.json")) as f:
+        config = json.load(f)
+    model_class = keras.Sequential if "build_input_shape" in config else keras.Model
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        model = model_class.from_config(config)
+        data = load(f"model_{name}")
+        model.set_weights(numbered(data, "w"))
+        inputs = numbered(data, "x")
+        outputs = model(inputs if len(inputs) > 1 else inputs[0])
+    outputs = outputs if isinstance(outputs, (list, tuple)) else [outputs]
+    for ours, theirs in zip(outputs, numbered(data, "y")):
+        close(ours, theirs)

@@ -8,10 +8,11 @@ class InputLayer(Layer):
     """The layer behind `keras.Input`: holds a KerasTensor of `batch_shape` and passes inputs through."""
 
     def __init__(self, shape=None, batch_size=None, dtype=None, sparse=None, batch_shape=None, input_tensor=None,
-                 optional=False, name=None, **kwargs):
+                 optional=False, name=None, ragged=False, **kwargs):
         super().__init__(name=name, dtype=dtype, **kwargs)
-        if sparse:
-            raise ValueError(f"InputLayer '{self.name}': sparse inputs are not supported by the NumPy backend")
+        if sparse or ragged:
+            raise ValueError(f"InputLayer '{self.name}': sparse and ragged inputs are not supported by the NumPy "
+                             "backend")
         if input_tensor is not None:
             if not isinstance(input_tensor, KerasTensor):
                 raise ValueError(f"InputLayer '{self.name}': `input_tensor` must be a KerasTensor, got "
@@ -51,7 +52,7 @@ class InputLayer(Layer):
         return input_shape
 
     def get_config(self):
-        return {"batch_shape": self._batch_shape, "dtype": self._dtype_name, "sparse": False,
+        return {"batch_shape": self._batch_shape, "dtype": self._dtype_name, "sparse": False, "ragged": False,
                 "name": self.name, "optional": self.optional}
 
 

@@ -65,8 +65,7 @@ class SpatialDropout1D(Dropout):
         return (shape[0], 1, shape[2])
 
     def get_config(self):
-        return {"rate": self.rate, "seed": self.seed, "name": self.name, "trainable": self.trainable,
-                "dtype": Layer.get_config(self)["dtype"]}
+        return {"rate": self.rate, "seed": self.seed, "name": self.name, "dtype": Layer.get_config(self)["dtype"]}
 
 
 class SpatialDropout2D(SpatialDropout1D):
