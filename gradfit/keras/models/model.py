@@ -44,6 +44,11 @@ class Model(Trainer, Layer):
         """The model's direct sublayers, in the order they were assigned (or added)."""
         return [layer for layer in self._layers if not getattr(layer, "_is_operation", False)]
 
+    @layers.setter
+    def layers(self, _):
+        raise AttributeError("`Model.layers` attribute is reserved and should not be used. Please use another "
+                             "name (e.g. `self.blocks = [...]`)")
+
     def get_layer(self, name=None, index=None):
         """A layer by its name, or by its index in `layers`."""
         if index is not None and name is not None:
