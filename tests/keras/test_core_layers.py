@@ -76,7 +76,9 @@ def test_lambda_infers_shapes_passes_arguments_and_round_trips():
     assert halves(keras.Input((5,))).shape == (None, 2)
     fixed = layers.Lambda(lambda x: tf.reduce_sum(x, axis=1, keepdims=True), output_shape=(1,))
     assert fixed.compute_output_shape((None, 6)) == (None, 1)
-    clone = layers.Lambda.from_config(square.get_config())
+    with pytest.raises(ValueError, match="can run arbitrary code"):
+        layers.Lambda.from_config(square.get_config())
+    clone = layers.Lambda.from_config(square.get_config(), safe_mode=False)
     np.testing.assert_allclose(clone(X).numpy(), X ** 2, rtol=1e-6)
     named = layers.Lambda(activations.relu)
     assert layers.Lambda.from_config(named.get_config()).function is activations.relu

@@ -70,9 +70,10 @@ class Lambda(Layer):
         return {**super().get_config(), **config}
 
     @classmethod
-    def from_config(cls, config, custom_objects=None):
+    def from_config(cls, config, custom_objects=None, safe_mode=None):
+        """The Lambda of a config; a Python lambda in it is only rebuilt with `safe_mode=False` (it is code)."""
         config = dict(config)
         for key in ("function", "output_shape", "mask"):
             if isinstance(config.get(key), dict):
-                config[key] = deserialize_function(config[key], custom_objects)
+                config[key] = deserialize_function(config[key], custom_objects, safe_mode)
         return super().from_config(config)

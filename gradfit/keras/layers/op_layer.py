@@ -31,8 +31,9 @@ class OpLayer(Layer):
         return {"name": self.name, "function": serialize_function(self.function)}
 
     @classmethod
-    def from_config(cls, config):
+    def from_config(cls, config, custom_objects=None, safe_mode=None):
         function = config["function"]
-        layer = cls(deserialize_function(function) if isinstance(function, dict) else function)
+        layer = cls(deserialize_function(function, custom_objects, safe_mode) if isinstance(function, dict)
+                    else function)
         object.__setattr__(layer, "name", config.get("name", layer.name))
         return layer

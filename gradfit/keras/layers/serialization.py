@@ -108,10 +108,24 @@ def _lambda_globals():
     return {"__builtins__": __builtins__, "tf": gradfit, "keras": gradfit.keras}
 
 
-def deserialize_function(config, custom_objects=None):
-    """The function of a `_serialize_function` config. Lambdas are rebuilt from bytecode, which runs code
-    from the config: only load configs you trust."""
+def deserialize_function(config, custom_objects=None, safe_mode=None):
+    """The function of a `serialize_function` config.
+
+    A lambda is rebuilt from its bytecode and a named function imported from its module, which runs code
+    named by the config; in safe mode (the default) only custom_objects and functions of gradfit/keras
+    modules are allowed. Pass `safe_mode=False` (or call `enable_unsafe_deserialization()`) for configs
+    you trust.
+    """
+    safe = in_safe_mode(safe_mode)
+    name = config.get("registered_name") or config.get("config")
+    if custom_objects and isinstance(name, str) and name in custom_objects:
+        return custom_objects[name]
     if config.get("class_name") == "__lambda__":
+        if safe:
+            raise ValueError("Requested the deserialization of a Python lambda (a Lambda layer's function), which "
+                             "can run arbitrary code, so it is refused by default. If you trust the source of the "
+                             "config, pass `safe_mode=False` or call "
+                             "`keras.config.enable_unsafe_deserialization()`")
         inner = config["config"]
         code = marshal.loads(base64.b64decode(inner["code"]))
         closure = inner.get("closure")
@@ -119,12 +133,25 @@ def deserialize_function(config, custom_objects=None):
         return types.FunctionType(code, _lambda_globals(), name=code.co_name,
                                   argdefs=tuple(inner["defaults"]) if inner.get("defaults") else None,
                                   closure=cells)
-    name = config.get("registered_name") or config["config"]
-    if custom_objects and name in custom_objects:
-        return custom_objects[name]
     if config.get("module") == "keras.activations":
         from .. import activations
 
         return activations.get(config["config"])
-    module = importlib.import_module(config["module"])
-    return getattr(module, config["config"])
+    module = config.get("module") or ""
+    if safe and module.split(".")[0] not in ("gradfit", "keras"):
+        raise ValueError(f"Function {name!r} of module {module!r} is not a gradfit or Keras function: pass it in "
+                         f"`custom_objects={{{name!r}: ...}}`, or pass `safe_mode=False` to import it")
+    return getattr(importlib.import_module(module), config["config"])
+
+
+_unsafe_deserialization = [False]
+
+
+def enable_unsafe_deserialization():
+    """Allow configs to rebuild Python lambdas and import functions from any module (trusted configs only)."""
+    _unsafe_deserialization[0] = True
+
+
+def in_safe_mode(safe_mode=None):
+    """Whether deserialization is restricted: `safe_mode` when given, else unless unsafe mode was enabled."""
+    return not _unsafe_deserialization[0] if safe_mode is None else bool(safe_mode)
