@@ -136,6 +136,13 @@ def test_embedding_and_reshape_errors():
         layers.Reshape((4,))(keras.Input((6,)))
 
 
+def test_dense_computes_integer_features_in_its_float_dtype():
+    dense = layers.Dense(2, kernel_initializer="ones")
+    y = dense(np.array([[1, 2, 3]], np.int32))
+    assert y.dtype == "float32"
+    np.testing.assert_array_equal(y.numpy(), [[6.0, 6.0]])
+
+
 def test_upsampling_nearest_repeats_pixels():
     image = np.arange(4, dtype=np.float32).reshape(1, 2, 2, 1)
     up = layers.UpSampling2D(2)(image).numpy()[0, :, :, 0]

@@ -132,6 +132,8 @@ class PReLU(Layer):
         self.input_spec = InputSpec(ndim=len(input_shape), axes=axes)
 
     def call(self, inputs):
+        if inputs._value.dtype.kind != "f":
+            inputs = M.cast(inputs, self.compute_dtype)
         return M.subtract(N.relu(inputs), M.multiply(self.alpha, N.relu(M.negative(inputs))))
 
     def compute_output_shape(self, input_shape):

@@ -60,6 +60,9 @@ class Dense(Layer):
         self.input_spec = InputSpec(min_ndim=2, axes={-1: input_dim})
 
     def call(self, inputs):
+        if inputs._value.dtype.kind != "f":
+            # Integer or boolean features are computed with in the layer's float dtype, as Keras does.
+            inputs = M.cast(inputs, self.compute_dtype)
         x = L.matmul(inputs, self.kernel)
         if self.bias is not None:
             x = M.add(x, self.bias)
