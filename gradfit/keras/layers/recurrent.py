@@ -137,12 +137,14 @@ class RNN(Layer):
         """(last output, all outputs or None, final states): the cell applied step by step."""
         cell = self.cell
         steps = sequences.shape[1]
+        # Time-major, so each step's slice is one contiguous block.
+        time_major = A.transpose(sequences, [1, 0] + list(range(2, len(sequences.shape))))
         if isinstance(cell, _GatedCell):
             # The input projection of every step at once, then one recurrent product per step.
-            inputs = A.unstack(cell._project(sequences, training), axis=1)
+            inputs = A.unstack(cell._project(time_major, training, time_major=True), axis=0)
             step = cell._step_function(states, training)
         else:
-            inputs = A.unstack(sequences, axis=1)
+            inputs = A.unstack(time_major, axis=0)
             kwargs = {"training": training} if isinstance(cell, Layer) and cell._call_has_training_arg else {}
 
             def step(x, states):

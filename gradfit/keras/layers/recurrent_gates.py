@@ -6,25 +6,24 @@ become one node here, with its gradient written out by hand (fewer, larger ops t
 them one by one). Both directions are written with gradfit ops; the backward pass recomputes the gates
 from the node's inputs when a tape records it, so higher-order gradients stay exact.
 """
-from ...autodiff.tape import ACTIVE, Primitive
+from ...autodiff.tape import ACTIVE, Primitive, _Paused
 from ...ops import array as A
 from ...ops import math as M
 from ...ops.core import output, outputs
-from ...tensor import Tensor
 
 
-def _bare(x):
-    """The value of `x` as a tensor no tape traces, so the ops computing a fused step record nothing."""
-    return Tensor(x._value) if isinstance(x, Tensor) else Tensor(x)
+def _columns(x, start, stop):
+    return x[:, start:stop]
 
 
 # -------------------------------------------------------------------------------------------- LSTM
 def _lstm_forward(x, inner, c_prev):
     """Activations [i, f, g, o] (columns in Keras's kernel order) and the cell's new h, c and tanh(c)."""
+    units = c_prev.shape[-1]
     z = M.add(x, inner)
     gates = M.sigmoid(z)
-    i, f, _, o = A.split(gates, 4, axis=-1)
-    g = M.tanh(A.split(z, 4, axis=-1)[2])
+    i, f, o = _columns(gates, 0, units), _columns(gates, units, 2 * units), _columns(gates, 3 * units, 4 * units)
+    g = M.tanh(_columns(z, 2 * units, 3 * units))
     c = M.add(M.multiply(f, c_prev), M.multiply(i, g))
     tanh_c = M.tanh(c)
     return (i, f, g, o), M.multiply(o, tanh_c), c, tanh_c
@@ -66,18 +65,19 @@ _lstm_gates = _LSTMGates("LSTMGates", multi_output=True)
 def lstm_gates(x, inner, c_prev):
     """(h, c) of an LSTM step from x = inputs @ kernel + bias and inner = h_prev @ recurrent_kernel
     (columns i, f, c, o) and the previous carry, with sigmoid gates and tanh activations."""
-    gates, h, c, tanh_c = _lstm_forward(_bare(x), _bare(inner), _bare(c_prev))
+    with _Paused(list(ACTIVE)):
+        gates, h, c, tanh_c = _lstm_forward(x, inner, c_prev)
     return outputs(_lstm_gates, [h._value, c._value], (x, inner, c_prev), {"gates": gates, "tanh_c": tanh_c})
 
 
 # --------------------------------------------------------------------------------------------- GRU
 def _gru_forward(x, inner, h_prev):
     """GRU activations and new state (reset_after=True); x and inner hold [z, r, h] columns."""
-    xz, xr, xh = A.split(x, 3, axis=-1)
-    rz, rr, rh = A.split(inner, 3, axis=-1)
-    z = M.sigmoid(M.add(xz, rz))
-    r = M.sigmoid(M.add(xr, rr))
-    hh = M.tanh(M.add(xh, M.multiply(r, rh)))
+    units = h_prev.shape[-1]
+    zr = M.sigmoid(M.add(_columns(x, 0, 2 * units), _columns(inner, 0, 2 * units)))
+    z, r = _columns(zr, 0, units), _columns(zr, units, 2 * units)
+    rh = _columns(inner, 2 * units, 3 * units)
+    hh = M.tanh(M.add(_columns(x, 2 * units, 3 * units), M.multiply(r, rh)))
     h = M.add(M.multiply(z, h_prev), M.multiply(M.subtract(1.0, z), hh))
     return (z, r, hh, rh), h
 
@@ -108,5 +108,6 @@ _gru_gates = _GRUGates("GRUGates")
 def gru_gates(x, inner, h_prev):
     """The new state of a GRU step (reset_after=True) from x = inputs @ kernel + input bias and
     inner = h_prev @ recurrent_kernel + recurrent bias (columns z, r, h), with sigmoid gates and tanh."""
-    saved, h = _gru_forward(_bare(x), _bare(inner), _bare(h_prev))
+    with _Paused(list(ACTIVE)):
+        saved, h = _gru_forward(x, inner, h_prev)
     return output(_gru_gates, h._value, (x, inner, h_prev), {"saved": saved})

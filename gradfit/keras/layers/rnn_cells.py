@@ -49,11 +49,6 @@ def _rate(value):
     return min(1.0, max(0.0, float(value)))
 
 
-def _time_broadcast(mask, inputs):
-    """A (batch, features) dropout mask shaped to multiply (batch, features) or (batch, time, features)."""
-    return A.expand_dims(mask, 1) if len(inputs.shape) == 3 else mask
-
-
 class _GatedCell(Layer, DropoutRNNCell):
     """Arguments, weights and configuration the three built-in cells share; `gates` is how many blocks
     of `units` columns the kernels hold (1, 4 or 3)."""
@@ -110,15 +105,19 @@ class _GatedCell(Layer, DropoutRNNCell):
         draws one per gate (recurrent dropout, as Keras's implementation 1), or one for all."""
         if isinstance(mask, list):
             blocks = A.split(kernel, self.gates, axis=1)
-            y = A.concat([L.matmul(M.multiply(x, _time_broadcast(m, x)), k) for m, k in zip(mask, blocks)], axis=-1)
+            y = A.concat([L.matmul(M.multiply(x, m), k) for m, k in zip(mask, blocks)], axis=-1)
         else:
-            y = L.matmul(x if mask is None else M.multiply(x, _time_broadcast(mask, x)), kernel)
+            y = L.matmul(x if mask is None else M.multiply(x, mask), kernel)
         return y if bias is None else M.add(y, bias)
 
-    def _project(self, inputs, training=False):
-        """inputs @ kernel (+ input bias) for one step (batch, features) or all steps (batch, time, features)."""
-        mask = self.get_dropout_mask(inputs if len(inputs.shape) == 2 else inputs[:, 0, :])
-        return self._masked_blocks(inputs, mask if training else None, self.kernel, self._input_bias())
+    def _project(self, inputs, training=False, time_major=False):
+        """inputs @ kernel (+ input bias) for one step (batch, features) or all steps at once, given as
+        (batch, time, features) or, with time_major=True, (time, batch, features)."""
+        step = inputs if len(inputs.shape) == 2 else (inputs[0] if time_major else inputs[:, 0, :])
+        mask = self.get_dropout_mask(step) if training else None
+        if mask is not None and len(inputs.shape) == 3 and not time_major:
+            mask = [A.expand_dims(m, 1) for m in mask] if isinstance(mask, list) else A.expand_dims(mask, 1)
+        return self._masked_blocks(inputs, mask, self.kernel, self._input_bias())
 
     def _input_bias(self):
         return self.bias
