@@ -16,6 +16,14 @@ def seq(*shape):
     return RNG.standard_normal(shape).astype(np.float32)
 
 
+def test_wrong_feature_size_names_the_layer_and_shape():
+    mha = L.MultiHeadAttention(2, 3, name="attend")
+    mha(seq(2, 4, 6), seq(2, 5, 6))
+    with pytest.raises(ValueError, match=r"MultiHeadAttention 'attend' expected value with last dimension 6, got "
+                                         r"shape \(2, 5, 7\)"):
+        mha(seq(2, 4, 6), seq(2, 5, 7))
+
+
 def test_multi_head_attention_weights_follow_keras():
     mha = L.MultiHeadAttention(num_heads=4, key_dim=3, value_dim=5)
     y = mha(seq(2, 6, 8), seq(2, 7, 10))

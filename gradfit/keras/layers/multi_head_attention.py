@@ -173,6 +173,11 @@ class MultiHeadAttention(Layer):
         if key_mask is None and key is not None:
             key_mask = masking.mask_of(key)
         key = value if key is None else key
+        for what, x, dense in (("query", query, self._query_dense), ("value", value, self._value_dense),
+                               ("key", key, self._key_dense)):
+            if x.shape[-1] != dense.kernel.shape[0]:
+                raise ValueError(f"MultiHeadAttention '{self.name}' expected {what} with last dimension "
+                                 f"{dense.kernel.shape[0]}, got shape {tuple(x.shape)}")
         mask = self._attention_mask(query, value, query_mask, value_mask, key_mask, attention_mask, use_causal_mask)
         gate = self._gate_dense(query) if self._use_gate else None
         q = self._query_dense(query)

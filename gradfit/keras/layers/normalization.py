@@ -238,8 +238,8 @@ class UnitNormalization(_AxisNormalization):
 
     def call(self, inputs):
         axes = _axes(self.axis, len(inputs.shape), self)
-        inv_norm = M.rsqrt(R.reduce_sum(M.square(inputs), axis=axes, keepdims=True))
-        return M.multiply(inputs, M.minimum(inv_norm, 1e12))
+        # Keras's min(rsqrt(sum), 1 / 1e-12), written as rsqrt(max(sum, 1e-24)) so a zero vector makes no inf.
+        return M.multiply(inputs, M.rsqrt(M.maximum(R.reduce_sum(M.square(inputs), axis=axes, keepdims=True), 1e-24)))
 
     def get_config(self):
         return {**super().get_config(), "axis": self.axis}

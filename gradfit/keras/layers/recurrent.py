@@ -259,6 +259,11 @@ class SimpleRNN(_BuiltinRNN):
         super().__init__(cell_arguments, return_sequences, return_state, go_backwards, stateful, unroll,
                          activity_regularizer, kwargs)
 
+    def get_config(self):
+        config = super().get_config()
+        del config["seed"]  # as Keras 3's SimpleRNN config
+        return config
+
 
 class LSTM(_BuiltinRNN):
     """Long short-term memory (Hochreiter & Schmidhuber, 1997); states [h, c]."""
