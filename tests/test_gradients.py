@@ -166,6 +166,10 @@ CASES = {
     "l2_normalize": fixed(lambda x: tf.linalg.l2_normalize(x, axis=1), lambda r: r.standard_normal((3, 4))),
     # nn
     "softmax": fixed(tf.nn.softmax, lambda r: r.standard_normal((3, 4))),
+    "dense_relu": fixed(lambda x, w, b: nn.dense(x, w, b, activation="relu"), lambda r: away_from_zero(r, (3, 4)),
+                        lambda r: r.standard_normal((4, 5)), lambda r: r.standard_normal((5,))),
+    "dense_linear_3d": fixed(lambda x, w: nn.dense(x, w), lambda r: r.standard_normal((2, 3, 4)),
+                             lambda r: r.standard_normal((4, 2))),
     "softmax_axis0": fixed(lambda x: tf.nn.softmax(x, axis=0), lambda r: r.standard_normal((3, 4))),
     "log_softmax": fixed(tf.nn.log_softmax, lambda r: r.standard_normal((3, 4))),
     "sparse_softmax_xent": fixed(lambda z: tf.nn.sparse_softmax_cross_entropy_with_logits([1, 0, 3], z),

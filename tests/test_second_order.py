@@ -40,6 +40,15 @@ def test_matmul_second_order():
                        [rng.standard_normal((2, 3, 4)), rng.standard_normal((5, 4))])
 
 
+def test_fused_dense_second_order():
+    from gradfit.ops import nn
+
+    rng = np.random.default_rng(7)
+    x = np.sign(rng.standard_normal((3, 4))) * (0.3 + rng.random((3, 4)))
+    check_second_order(lambda x, w, b: tf.square(nn.dense(x, w, b, activation="relu")),
+                       [x, rng.standard_normal((4, 5)), rng.standard_normal((5,))])
+
+
 def test_softmax_and_cross_entropy_second_order():
     rng = np.random.default_rng(2)
     z = rng.standard_normal((3, 5))

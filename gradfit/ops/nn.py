@@ -36,6 +36,61 @@ defgrad(_relu, lambda g, ans, x: _relu_backward(g, ans))
 defgrad(_relu_grad, lambda gg, ans, g, y: _relu_backward(gg, y), None)
 
 
+class _Dense(Primitive):
+    """x @ kernel + bias, then ReLU or nothing: a Dense layer in one recorded op, with its gradients
+    computed together (the activation's gradient once, then input, kernel and bias)."""
+
+    __slots__ = ()
+
+    def gradients(self, g, ans, inputs, params, wanted):
+        from .linalg import matmul
+
+        x, kernel = inputs[0], inputs[1]
+        if params["relu"]:
+            g = _relu_backward(g, ans)
+        out = {}
+        if 0 in wanted:
+            out[0] = matmul(g, kernel, transpose_b=True)
+        if 1 in wanted:
+            xv = x._value
+            if xv.ndim > 2:
+                out[1] = matmul(A.reshape(x, (-1, xv.shape[-1])), A.reshape(g, (-1, g._value.shape[-1])),
+                                transpose_a=True)
+            else:
+                out[1] = matmul(x, g, transpose_a=True)
+        if 2 in wanted:
+            out[2] = A.sum_to(g, inputs[2]._value.shape)
+        return out
+
+
+_dense = _Dense("Dense")
+
+
+def dense(inputs, kernel, bias=None, activation=None):
+    """inputs @ kernel (+ bias), then `activation` ('relu' or None): what a Keras Dense layer computes."""
+    if activation not in (None, "relu"):
+        raise ValueError(f"dense fuses only the 'relu' activation or none, got {activation!r}")
+    xv = inputs._value if isinstance(inputs, Tensor) else value(inputs)
+    kv = kernel._value
+    if xv.ndim < 2 or xv.shape[-1] != kv.shape[0]:
+        raise InvalidArgumentError(f"dense: input shape {xv.shape} does not match kernel shape {kv.shape}")
+    if xv.ndim > 2:
+        out = np.matmul(xv.reshape(-1, xv.shape[-1]), kv).reshape(xv.shape[:-1] + (kv.shape[1],))
+    else:
+        out = np.matmul(xv, kv)
+    if out.dtype != kv.dtype:
+        out = out.astype(kv.dtype)
+    # `out` is a fresh array, so the bias and the activation are applied in place.
+    if bias is not None:
+        out += bias._value
+    if activation == "relu":
+        np.maximum(out, 0, out=out)
+    if ACTIVE:
+        return record(_dense, out, (inputs, kernel) if bias is None else (inputs, kernel, bias),
+                      {"relu": activation == "relu"})
+    return Tensor(out)
+
+
 def relu6(features, name=None):
     return M.minimum(relu(features), 6.0)
 
@@ -101,14 +156,16 @@ _log_softmax = Primitive("LogSoftmax")
 
 
 def _softmax_value(v, axis):
-    e = np.exp(v - np.max(v, axis=axis, keepdims=True))
-    e /= np.sum(e, axis=axis, keepdims=True)
+    # Array methods and in-place ufuncs: np.max/np.sum's Python wrappers cost more than the work here.
+    e = v - v.max(axis=axis, keepdims=True)
+    np.exp(e, out=e)
+    e /= e.sum(axis=axis, keepdims=True)
     return e
 
 
 def _log_softmax_value(v, axis):
-    shifted = v - np.max(v, axis=axis, keepdims=True)
-    return shifted - np.log(np.sum(np.exp(shifted), axis=axis, keepdims=True))
+    shifted = v - v.max(axis=axis, keepdims=True)
+    return shifted - np.log(np.exp(shifted).sum(axis=axis, keepdims=True))
 
 
 def softmax(logits, axis=None, name=None):
@@ -217,7 +274,7 @@ def softmax_cross_entropy_with_logits(labels=None, logits=None, axis=-1, name=No
         raise InvalidArgumentError(
             f"softmax_cross_entropy_with_logits: labels shape {lv.shape} must equal logits shape {zv.shape}")
     axis = normalize_axis(axis, zv.ndim)[0]
-    out = -np.sum(lv * _log_softmax_value(zv, axis), axis=axis).astype(zv.dtype, copy=False)
+    out = -(lv * _log_softmax_value(zv, axis)).sum(axis=axis).astype(zv.dtype, copy=False)
     return output(_softmax_xent, out, (labels, logits), {"axis": axis})
 
 

@@ -79,9 +79,9 @@ def _count(v, axes):
 
 
 def _logsumexp_value(v, axis, keepdims):
-    m = np.max(v, axis=axis, keepdims=True)
+    m = v.max(axis=axis, keepdims=True)
     m = np.where(np.isfinite(m), m, 0)
-    out = np.log(np.sum(np.exp(v - m), axis=axis, keepdims=True)) + m
+    out = np.log(np.exp(v - m).sum(axis=axis, keepdims=True)) + m
     if not keepdims:
         out = out.reshape(tuple(d for i, d in enumerate(v.shape) if axis is not None and i not in axis))
     return out

@@ -1,7 +1,7 @@
 """Core layers: Dense, Activation, Embedding, Masking, Identity."""
 from ...ops import array as A
-from ...ops import linalg as L
 from ...ops import math as M
+from ...ops import nn as N
 from ...ops import reduction as R
 from .. import activations, constraints, initializers, regularizers
 from . import masking
@@ -42,8 +42,10 @@ class Dense(Layer):
         self.bias_constraint = constraints.get(bias_constraint)
         self.input_spec = InputSpec(min_ndim=2)
         self.supports_masking = True
-        # The activation is called directly (no symbolic-input check), and a linear one not at all.
-        self._activation_fn = None if self.activation is activations.linear else getattr(
+        # The activation is called directly (no symbolic-input check), and a linear one not at all; ReLU
+        # is fused into the one `dense` op with the matrix product and the bias.
+        self._fused_relu = self.activation is activations.relu
+        self._activation_fn = None if self.activation is activations.linear or self._fused_relu else getattr(
             self.activation, "raw", self.activation)
 
     def build(self, input_shape):
@@ -63,9 +65,7 @@ class Dense(Layer):
         if inputs._value.dtype.kind != "f":
             # Integer or boolean features are computed with in the layer's float dtype, as Keras does.
             inputs = M.cast(inputs, self.compute_dtype)
-        x = L.matmul(inputs, self.kernel)
-        if self.bias is not None:
-            x = M.add(x, self.bias)
+        x = N.dense(inputs, self.kernel, self.bias, activation="relu" if self._fused_relu else None)
         return x if self._activation_fn is None else self._activation_fn(x)
 
     def compute_output_shape(self, input_shape):
