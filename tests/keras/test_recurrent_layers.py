@@ -313,3 +313,15 @@ def test_config_round_trip(layer):
     clone = keras.layers.deserialize(keras.layers.serialize(layer))
     assert type(clone) is type(layer)
     assert [tuple(t.shape) for t in tf.nest.flatten(clone(x))] == [tuple(t.shape) for t in tf.nest.flatten(layer(x))]
+
+
+def test_subclassed_builtin_cell_keeps_its_own_call():
+    class DoubledLSTMCell(L.LSTMCell):
+        def call(self, inputs, states, training=False):
+            output, new_states = super().call(inputs, states, training=training)
+            return output * 2.0, new_states
+
+    x = seq(2, 3, 4)
+    doubled = L.RNN(DoubledLSTMCell(3))
+    plain = same_weights(L.RNN(L.LSTMCell(3)), doubled, x)
+    np.testing.assert_allclose(doubled(x).numpy(), 2.0 * plain(x).numpy(), rtol=1e-5)

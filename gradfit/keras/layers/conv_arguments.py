@@ -19,7 +19,8 @@ def standardize_tuple(value, n, name, allow_zero=False):
             raise ValueError(message)
     bad = sorted({v for v in values if (v < 0 if allow_zero else v <= 0)})
     if bad:
-        raise ValueError(f"{message}, including values {bad} that do not satisfy `value {'>=' if allow_zero else '>'} 0`")
+        bound = ">=" if allow_zero else ">"
+        raise ValueError(f"{message}, including values {bad} that do not satisfy `value {bound} 0`")
     return values
 
 

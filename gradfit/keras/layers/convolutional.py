@@ -101,7 +101,8 @@ class BaseConv(Layer):
         if padding == "causal":
             # Left padding only: output[t] never depends on inputs after t.
             pad = [[0, 0]] * 3
-            pad[1 if self.data_format == "channels_last" else 2] = [self.dilation_rate[0] * (self.kernel_size[0] - 1), 0]
+            left = self.dilation_rate[0] * (self.kernel_size[0] - 1)
+            pad[1 if self.data_format == "channels_last" else 2] = [left, 0]
             inputs = A.pad(inputs, pad)
             padding = "valid"
         if self.groups == 1:

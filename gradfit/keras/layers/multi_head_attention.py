@@ -47,8 +47,9 @@ class _Projection(Layer):
 
     def build(self, input_shape):
         bound = tuple(input_shape[len(input_shape) - self.bound_dims:])
-        self.kernel = self.add_weight(name="kernel", shape=bound + self.output_dims, initializer=self.kernel_initializer,
-                                      regularizer=self.kernel_regularizer, constraint=self.kernel_constraint)
+        self.kernel = self.add_weight(name="kernel", shape=bound + self.output_dims,
+                                      initializer=self.kernel_initializer, regularizer=self.kernel_regularizer,
+                                      constraint=self.kernel_constraint)
         self.bias = self.add_weight(name="bias", shape=self.output_dims, initializer=self.bias_initializer,
                                     regularizer=self.bias_regularizer,
                                     constraint=self.bias_constraint) if self.use_bias else None

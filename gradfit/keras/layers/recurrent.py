@@ -13,7 +13,7 @@ from ...tensor import Variable
 from .. import regularizers
 from .input_spec import InputSpec
 from .layer import Layer
-from .rnn_cells import (DropoutRNNCell, GRUCell, LSTMCell, SimpleRNNCell, StackedRNNCells, _GatedCell,
+from .rnn_cells import (DropoutRNNCell, GRUCell, LSTMCell, SimpleRNNCell, StackedRNNCells, _BuiltinCell,
                         initial_state_of, output_size_of)
 
 
@@ -60,8 +60,8 @@ class RNN(Layer):
             self.cell.built = True
         if self.stateful:
             if sequences_shape[0] is None:
-                raise ValueError(f"{type(self).__name__} '{self.name}': when using `stateful=True`, the batch size must "
-                                 f"be static. Found dynamic batch size: sequence.shape={sequences_shape}")
+                raise ValueError(f"{type(self).__name__} '{self.name}': when using `stateful=True`, the batch size "
+                                 f"must be static. Found dynamic batch size: sequence.shape={sequences_shape}")
             # The states are not weights (Keras keeps them out of `weights` too).
             object.__setattr__(self, "states", [
                 Variable(s, trainable=False, name="rnn_state")
@@ -99,6 +99,9 @@ class RNN(Layer):
 
     def call(self, sequences, initial_state=None, mask=None, training=False):
         batch = sequences.shape[0]
+        if sequences.shape[1] == 0:
+            raise ValueError(f"{type(self).__name__} '{self.name}' needs at least one time step, got input of shape "
+                             f"{tuple(sequences.shape)}")
         if initial_state is None:
             initial_state = nest.pack_sequence_as(self.get_initial_state(batch), self.states) if self.stateful \
                 else self.get_initial_state(batch)
@@ -139,8 +142,9 @@ class RNN(Layer):
         steps = sequences.shape[1]
         # Time-major, so each step's slice is one contiguous block.
         time_major = A.transpose(sequences, [1, 0] + list(range(2, len(sequences.shape))))
-        if isinstance(cell, _GatedCell):
-            # The input projection of every step at once, then one recurrent product per step.
+        if isinstance(cell, _BuiltinCell) and type(cell).call is _BuiltinCell.call:
+            # The input projection of every step at once, then one recurrent product per step (a subclass
+            # that overrides `call` runs step by step instead).
             inputs = A.unstack(cell._project(time_major, training, time_major=True), axis=0)
             step = cell._step_function(states, training)
         else:

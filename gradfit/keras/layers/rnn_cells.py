@@ -49,9 +49,9 @@ def _rate(value):
     return min(1.0, max(0.0, float(value)))
 
 
-class _GatedCell(Layer, DropoutRNNCell):
-    """Arguments, weights and configuration the three built-in cells share; `gates` is how many blocks
-    of `units` columns the kernels hold (1, 4 or 3)."""
+class _BuiltinCell(Layer, DropoutRNNCell):
+    """Arguments, weights, configuration and the two-part step the three built-in cells share; `gates`
+    is how many blocks of `units` columns the kernels hold (1, 4 or 3)."""
 
     gates = 1
 
@@ -149,7 +149,7 @@ class _GatedCell(Layer, DropoutRNNCell):
                 "recurrent_dropout": self.recurrent_dropout, "seed": self.seed}
 
 
-class SimpleRNNCell(_GatedCell):
+class SimpleRNNCell(_BuiltinCell):
     """One step of a fully connected RNN: output = activation(x @ kernel + h @ recurrent_kernel + bias)."""
 
     def build(self, input_shape):
@@ -170,7 +170,7 @@ class SimpleRNNCell(_GatedCell):
         return step
 
 
-class LSTMCell(_GatedCell):
+class LSTMCell(_BuiltinCell):
     """One step of a long short-term memory network; states [h, c], kernels of 4 * units columns in
     Keras's order (input, forget, cell, output). `unit_forget_bias` starts the forget bias at 1."""
 
@@ -198,15 +198,18 @@ class LSTMCell(_GatedCell):
 
     def build(self, input_shape):
         self._build_kernels(input_shape)
-        initializer = self.bias_initializer
-        if self.use_bias and self.unit_forget_bias:
-            units, base = self.units, self.bias_initializer
+        self.bias = self._add_bias((self.units * 4,), self._forget_bias_initializer() if self.unit_forget_bias
+                                   else self.bias_initializer)
 
-            def initializer(shape, dtype=None):
-                return A.concat([base((units,), dtype=dtype), initializers.get("ones")((units,), dtype=dtype),
-                                 base((units * 2,), dtype=dtype)], axis=0)
+    def _forget_bias_initializer(self):
+        """The bias initializer, with the forget gate's block of the bias set to ones."""
+        units, base = self.units, self.bias_initializer
 
-        self.bias = self._add_bias((self.units * 4,), initializer)
+        def initializer(shape, dtype=None):
+            return A.concat([base((units,), dtype=dtype), initializers.get("ones")((units,), dtype=dtype),
+                             base((units * 2,), dtype=dtype)], axis=0)
+
+        return initializer
 
     def _step_function(self, states, training):
         recurrent_kernel = self.recurrent_kernel
@@ -233,7 +236,7 @@ class LSTMCell(_GatedCell):
                 "unit_forget_bias": self.unit_forget_bias}
 
 
-class GRUCell(_GatedCell):
+class GRUCell(_BuiltinCell):
     """One step of a gated recurrent unit; kernels of 3 * units columns (update z, reset r, candidate h).
     With reset_after=True (the default, cuDNN-compatible) the reset gate applies after the recurrent
     product and the bias has shape (2, 3 * units): input bias, then recurrent bias."""
