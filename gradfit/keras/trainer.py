@@ -219,7 +219,9 @@ class Trainer:
 
     def predict_on_batch(self, x):
         """The model's output on one batch, as NumPy."""
-        out = self.predict_step((_as_tensors(x),))
+        out = self.predict_step((x if x.__class__ is Tensor else _as_tensors(x),))
+        if out.__class__ is Tensor:
+            return out._value
         return nest.map_structure(_to_numpy, out)
 
     def _single_batch(self, x, y, sample_weight, class_weight):
@@ -385,6 +387,8 @@ def _batch_size(x):
 def _as_tensors(data):
     if data is None:
         return None
+    if data.__class__ is np.ndarray:
+        return Tensor(data)
     return nest.map_structure(
         lambda a: a if a is None or isinstance(a, Tensor) else Tensor(data_adapter._as_array(a)),
         data_adapter._arrays(data))

@@ -168,10 +168,18 @@ def _log_softmax_value(v, axis):
     return shifted - np.log(np.exp(shifted).sum(axis=axis, keepdims=True))
 
 
+_LAST_AXIS = {"axis": -1}
+
+
 def softmax(logits, axis=None, name=None):
     """exp(x) / sum(exp(x)) along `axis` (the last by default)."""
-    v = value(logits)
-    axis = -1 if axis is None else normalize_axis(axis, v.ndim)[0]
+    v = logits._value if isinstance(logits, Tensor) else value(logits)
+    if axis is None or axis == -1:
+        out = _softmax_value(v, -1)
+        if ACTIVE:
+            return record(_softmax, out, (logits,), _LAST_AXIS)
+        return Tensor(out)
+    axis = normalize_axis(axis, v.ndim)[0]
     return output(_softmax, _softmax_value(v, axis), (logits,), {"axis": axis})
 
 
