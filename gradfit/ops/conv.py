@@ -244,25 +244,65 @@ def convolution(input, filters, strides=None, padding="VALID", data_format=None,
 
 # ---------------------------------------------------------------------------------------- pooling
 _max_pool = Primitive("MaxPool")
+_pool_scatter = Primitive("MaxPoolGrad")
+_pool_gather = Primitive("MaxPoolGradGrad")
 
 
 def _pool_plan(v, ksize, strides, padding):
     return _plan(v.shape, _pair(ksize, 2, "ksize"), _pair(strides, 2, "strides"), (1, 1), padding)
 
 
-def _max_pool_grad(g, ans, x, plan):
-    # The gradient goes to the first maximum of each window, as in TensorFlow.
-    v = value(x)
-    view = _window_view(_padded(v, plan, -np.inf), plan)
-    n, oh, ow, kh, kw, c = view.shape
-    flat = view.reshape(n, oh, ow, kh * kw, c)
-    first = np.argmax(flat, axis=3)
-    mask = np.equal(np.arange(kh * kw)[None, None, None, :, None], first[:, :, :, None, :]).astype(v.dtype)
-    cols = M.multiply(A.expand_dims(g, 3), mask)
-    return patches_to_image(A.reshape(cols, (n, oh, ow, kh * kw * c)), plan, v.shape)
+def _window_slices(plan):
+    """For each position (i, j) of the window, in row-major order: the strided slice of the padded input
+    holding that position of every window (shape (N, OH, OW, C) once applied)."""
+    oh, ow, kh, kw, sh, sw, dh, dw = plan[:8]
+    return [(slice(None), slice(i * dh, i * dh + sh * (oh - 1) + 1, sh), slice(j * dw, j * dw + sw * (ow - 1) + 1, sw))
+            for i in range(kh) for j in range(kw)]
 
 
-defgrad(_max_pool, _max_pool_grad)
+def _first_max_masks(v, out, plan):
+    """One boolean mask per window position: where that position holds its window's first maximum.
+
+    TensorFlow sends a max-pool gradient to the first maximum of each window (in row-major order), so
+    ties (common after a ReLU) are broken by taking positions in order.
+    """
+    xp = _padded(v, plan, -np.inf)
+    taken = np.zeros(out.shape, dtype=bool)
+    masks = []
+    for key in _window_slices(plan):
+        m = np.equal(xp[key], out)
+        m &= ~taken
+        taken |= m
+        masks.append(m)
+    return masks
+
+
+def _scatter_to_windows(g, masks, plan, shape):
+    """dx: each window's gradient placed at its first maximum (summed where windows overlap)."""
+    gv = value(g)
+    oh, ow, kh, kw, sh, sw, dh, dw, pt, pb, pl, pr = plan
+    n, h, w, c = shape
+    out = np.zeros((n, h + pt + pb, w + pl + pr, c), dtype=gv.dtype)
+    for key, m in zip(_window_slices(plan), masks):
+        out[key] += gv * m
+    out = np.ascontiguousarray(out[:, pt:pt + h, pl:pl + w, :]) if pt or pb or pl or pr else out
+    return output(_pool_scatter, out, (g,), {"masks": masks, "plan": plan, "shape": shape})
+
+
+def _gather_from_windows(gx, masks, plan, shape):
+    """The adjoint of `_scatter_to_windows`: each window reads the value at its first maximum."""
+    xp = _padded(value(gx), plan, 0)
+    out = None
+    for key, m in zip(_window_slices(plan), masks):
+        part = xp[key] * m
+        out = part if out is None else np.add(out, part, out=out)
+    return output(_pool_gather, out, (gx,), {"masks": masks, "plan": plan, "shape": shape})
+
+
+defgrad(_max_pool, lambda g, ans, x, plan: _scatter_to_windows(g, _first_max_masks(value(x), value(ans), plan),
+                                                               plan, value(x).shape))
+defgrad(_pool_scatter, lambda g, ans, x, masks, plan, shape: _gather_from_windows(g, masks, plan, shape))
+defgrad(_pool_gather, lambda g, ans, x, masks, plan, shape: _scatter_to_windows(g, masks, plan, shape))
 
 
 def max_pool2d(input, ksize, strides, padding, data_format="NHWC", name=None):
@@ -272,13 +312,11 @@ def max_pool2d(input, ksize, strides, padding, data_format="NHWC", name=None):
     if v.ndim != 4:
         raise InvalidArgumentError(f"max_pool2d needs a rank-4 (N, H, W, C) input, got shape {v.shape}")
     plan = _pool_plan(v, ksize, strides, padding)
-    oh, ow, kh, kw, sh, sw = plan[:6]
-    if (kh, kw) == (sh, sw) and not any(plan[8:]):
-        # Non-overlapping windows: a reshape and a max, no window view.
-        n, _, _, c = v.shape
-        out = v[:, :oh * kh, :ow * kw, :].reshape(n, oh, kh, ow, kw, c).max(axis=(2, 4))
-    else:
-        out = _window_view(_padded(v, plan, -np.inf), plan).max(axis=(3, 4))
+    # One strided slice per window position, folded with np.maximum: no window copies.
+    xp = _padded(v, plan, -np.inf)
+    out = None
+    for key in _window_slices(plan):
+        out = xp[key].copy() if out is None else np.maximum(out, xp[key], out=out)
     return _from_nhwc(output(_max_pool, out, (x,), {"plan": plan}), transposed)
 
 
