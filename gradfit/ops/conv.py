@@ -155,6 +155,26 @@ def conv2d(input, filters, strides, padding, data_format="NHWC", dilations=None,
     return _from_nhwc(A.reshape(y, (n, oh, ow, cout)), transposed)
 
 
+def conv2d_dense(input, filters, bias=None, strides=1, padding="VALID", dilations=None, activation=None):
+    """relu?(conv2d(input, filters) + bias) for NHWC input, as one patch extraction and one fused `dense` op
+    (the bias and ReLU applied in place on the product, their gradients computed together)."""
+    from .nn import dense
+
+    xv, fv = value(input), value(filters)
+    if xv.ndim != 4 or fv.ndim != 4 or xv.shape[3] != fv.shape[2]:
+        raise InvalidArgumentError(f"conv2d: input shape {xv.shape} does not match filter shape {fv.shape}")
+    kh, kw, cin, cout = fv.shape
+    plan = _plan(xv.shape, (kh, kw), _pair(strides, 2, "strides"), _pair(dilations or 1, 2, "dilations"), padding)
+    n, oh, ow = xv.shape[0], plan[0], plan[1]
+    if (kh, kw) == (1, 1) and plan[4:6] == (1, 1) and not any(plan[8:]):
+        cols = input
+    else:
+        cols = extract_patches(input, plan)
+    y = dense(A.reshape(cols, (n * oh * ow, kh * kw * cin)), A.reshape(filters, (kh * kw * cin, cout)), bias,
+              activation=activation)
+    return A.reshape(y, (n, oh, ow, cout))
+
+
 def conv2d_transpose(input, filters, output_shape, strides, padding="SAME", data_format="NHWC", dilations=None,
                      name=None):
     """The gradient of conv2d with respect to its input: `filters` shaped (KH, KW, C_out, C_in)."""
@@ -282,10 +302,21 @@ def _scatter_to_windows(g, masks, plan, shape):
     gv = value(g)
     oh, ow, kh, kw, sh, sw, dh, dw, pt, pb, pl, pr = plan
     n, h, w, c = shape
-    out = np.zeros((n, h + pt + pb, w + pl + pr, c), dtype=gv.dtype)
-    for key, m in zip(_window_slices(plan), masks):
-        out[key] += gv * m
-    out = np.ascontiguousarray(out[:, pt:pt + h, pl:pl + w, :]) if pt or pb or pl or pr else out
+    if (kh, kw) == (sh, sw) and (dh, dw) == (1, 1) and not (pt or pb or pl or pr):
+        # Windows that tile the input: every input position belongs to at most one window, so each
+        # position's gradient is written once, straight into place.
+        out = np.empty(shape, dtype=gv.dtype)
+        if h > oh * kh:
+            out[:, oh * kh:] = 0
+        if w > ow * kw:
+            out[:, :, ow * kw:] = 0
+        for key, m in zip(_window_slices(plan), masks):
+            np.multiply(gv, m, out=out[key])
+    else:
+        out = np.zeros((n, h + pt + pb, w + pl + pr, c), dtype=gv.dtype)
+        for key, m in zip(_window_slices(plan), masks):
+            out[key] += gv * m
+        out = np.ascontiguousarray(out[:, pt:pt + h, pl:pl + w, :]) if pt or pb or pl or pr else out
     return output(_pool_scatter, out, (g,), {"masks": masks, "plan": plan, "shape": shape})
 
 

@@ -41,6 +41,8 @@ class BaseConv(Layer):
     """The N-D convolution layer: `activation(conv(inputs, kernel) + bias)`."""
 
     rank = None
+    _fusable = False
+    _fused_activation = None
 
     def __init__(self, filters, kernel_size, strides=1, padding="valid", data_format=None, dilation_rate=1,
                  groups=1, activation=None, use_bias=True, kernel_initializer="glorot_uniform",
@@ -95,6 +97,10 @@ class BaseConv(Layer):
                                     regularizer=self.bias_regularizer,
                                     constraint=self.bias_constraint) if self.use_bias else None
         self.input_spec = InputSpec(ndim=self.rank + 2, axes={axis: channels})
+        self._fusable = (self.rank == 2 and self.groups == 1 and self.data_format == "channels_last"
+                         and type(self).convolution_op is BaseConv.convolution_op
+                         and self.activation in (activations.relu, activations.linear))
+        self._fused_activation = "relu" if self.activation is activations.relu else None
 
     def convolution_op(self, inputs, kernel):
         padding = self.padding
@@ -114,6 +120,10 @@ class BaseConv(Layer):
                         axis=axis)
 
     def call(self, inputs):
+        if self._fusable:
+            # The common case (2-D, channels_last, one group, ReLU or linear): one fused op.
+            return C.conv2d_dense(inputs, self.kernel, self.bias, self.strides, self.padding.upper(),
+                                  self.dilation_rate, activation=self._fused_activation)
         outputs = self.convolution_op(inputs, self.kernel)
         if self.bias is not None:
             outputs = add_bias(outputs, self.bias, self.data_format, self.rank)
