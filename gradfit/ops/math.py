@@ -156,9 +156,15 @@ _reciprocal, reciprocal = _unary_op("Reciprocal", np.reciprocal)
 
 
 def _sigmoid_value(v):
-    # exp of a negative number only, so large |v| neither overflows nor loses precision.
-    e = np.exp(-np.abs(v))
-    return np.where(v >= 0, 1 / (1 + e), e / (1 + e)).astype(v.dtype, copy=False)
+    # 1 / (1 + exp(-v)) keeps full relative precision on both tails (for v << 0, 1 + exp(-v) is exp(-v)
+    # to working precision); -v is capped where exp would overflow, and everything runs in place.
+    if v.dtype.kind != "f":
+        v = v.astype(np.float32)
+    t = np.negative(v, out=np.empty_like(v))
+    np.minimum(t, 88.0 if v.dtype.itemsize <= 4 else 708.0, out=t)
+    np.exp(t, out=t)
+    t += 1
+    return np.reciprocal(t, out=t)
 
 
 _sigmoid, sigmoid = _unary_op("Sigmoid", _sigmoid_value)
