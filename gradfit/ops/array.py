@@ -87,6 +87,7 @@ def squeeze(input, axis=None, name=None):
 
 
 _sum_to = Primitive("SumTo")
+_LEADING_AXES = [tuple(builtins.range(n)) for n in builtins.range(8)]
 _broadcast_to = Primitive("BroadcastTo")
 
 
@@ -94,8 +95,11 @@ def sum_to(g, shape):
     """Sum `g` down to `shape` (the gradient of broadcasting to a larger shape)."""
     gv = value(g)
     lead = gv.ndim - len(shape)
-    axes = tuple(builtins.range(lead)) + tuple(
-        i + lead for i, d in enumerate(shape) if d == 1 and gv.shape[i + lead] != 1)
+    if gv.shape[lead:] == shape:  # the common case, e.g. a bias: only leading axes to sum
+        axes = _LEADING_AXES[lead] if lead < 8 else tuple(builtins.range(lead))
+    else:
+        axes = tuple(builtins.range(lead)) + tuple(
+            i + lead for i, d in enumerate(shape) if d == 1 and gv.shape[i + lead] != 1)
     if len(axes) == lead:
         out = np.add.reduce(gv, axis=axes) if axes else gv  # only leading axes: no reshape needed
     else:

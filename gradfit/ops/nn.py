@@ -8,6 +8,7 @@ from .core import ACTIVE, InvalidArgumentError, Primitive, Tensor, defgrad, norm
 from . import array as A
 from . import math as M
 from . import reduction as R
+from .linalg import matmul
 
 # ------------------------------------------------------------------------------------ activations
 _relu = Primitive("Relu")
@@ -43,8 +44,6 @@ class _Dense(Primitive):
     __slots__ = ()
 
     def gradients(self, g, ans, inputs, params, wanted):
-        from .linalg import matmul
-
         x, kernel = inputs[0], inputs[1]
         if params["relu"]:
             g = _relu_backward(g, ans)
