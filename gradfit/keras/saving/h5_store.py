@@ -40,6 +40,10 @@ class H5Writer:
             group.attrs["name"] = name
         return _GroupWriter(group)
 
+    def set_attribute(self, name, value):
+        """A string or number stored on the file's root group (Keras reads only the groups it walks)."""
+        self._file.attrs[name] = value
+
     def getvalue(self):
         self._file.close()
         return self._buffer.getvalue()
@@ -98,6 +102,17 @@ class H5Reader:
             if not isinstance(current, h5py.Group):
                 raise self.error(f"'{path}' should be a group of variables, found a {type(current).__name__}")
         return current
+
+    def attribute(self, name):
+        """A string attribute of the file's root group (`H5Writer.set_attribute`), or None if it has none."""
+        value = self._file.attrs.get(name)
+        if value is None:
+            return None
+        if isinstance(value, bytes):
+            value = value.decode("utf-8", errors="replace")
+        if not isinstance(value, str):
+            raise self.error(f"the attribute '{name}' should be a string, found {type(value).__name__}")
+        return value
 
     def error(self, message):
         return ValueError(f"Invalid weights in {self.display_name}: {message}")
