@@ -13,19 +13,7 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 
 import numpy as np  # noqa: E402
 
-from workloads import batches_for, mlp_data, cnn_data  # noqa: E402
-
-
-def keras_model(kind):
-    import keras
-
-    keras.utils.set_random_seed(0)
-    L = keras.layers
-    if kind == "mlp":
-        return keras.Sequential([keras.Input((784,)), L.Dense(128, activation="relu"), L.Dense(10, activation="softmax")])
-    return keras.Sequential([keras.Input((28, 28, 1)), L.Conv2D(32, 3, activation="relu"), L.MaxPooling2D(2),
-                             L.Conv2D(64, 3, activation="relu"), L.MaxPooling2D(2), L.Flatten(), L.Dropout(0.5),
-                             L.Dense(10, activation="softmax")])
+from workloads import batches_for, data_for, keras_runner  # noqa: E402
 
 
 def torch_model(kind):
@@ -47,66 +35,15 @@ class Runner:
 
     def make(self, config):
         framework, kind, style = config.split(":")
-        x, y = mlp_data() if kind == "mlp" else cnn_data()
-        batch = 32 if kind == "mlp" else 128
         if framework == "keras":
-            return self.make_keras(kind, style, x, y, batch)
+            import keras
+            import tensorflow as tf
+
+            if style == "tf_function":
+                return keras_runner(tf, keras, kind, "tape", compile_step=tf.function)
+            return keras_runner(tf, keras, kind, "tape" if style == "eager" else style)
+        x, y, batch = data_for(kind)
         return self.make_torch(kind, x, y, batch)
-
-    def make_keras(self, kind, style, x, y, batch):
-        import keras
-        import tensorflow as tf
-
-        model = keras_model(kind)
-        loss_name = "sparse_categorical_crossentropy"
-        if style in ("fit", "train_on_batch"):
-            model.compile(keras.optimizers.Adam(1e-3), loss_name, metrics=["accuracy"])
-        batches = batches_for(x, y, batch)
-        if style == "fit":
-            n = len(batches) * batch
-
-            def run(steps):
-                reps = max(1, steps // len(batches))
-                model.fit(x[:n], y[:n], batch_size=batch, epochs=reps, verbose=0)
-                return reps * len(batches)
-
-            return run
-        if style == "train_on_batch":
-            def run(steps):
-                for i in range(steps):
-                    model.train_on_batch(*batches[i % len(batches)])
-                return steps
-
-            return run
-        if style == "predict_on_batch":
-            sample = x[:1]
-
-            def run(steps):
-                for _ in range(steps):
-                    model.predict_on_batch(sample)
-                return steps
-
-            return run
-        loss_fn = keras.losses.SparseCategoricalCrossentropy()
-        optimizer = keras.optimizers.Adam(1e-3)
-        tbatches = [(tf.constant(a), tf.constant(b)) for a, b in batches]
-
-        def step(xb, yb):
-            with tf.GradientTape() as tape:
-                loss = loss_fn(yb, model(xb, training=True))
-            grads = tape.gradient(loss, model.trainable_variables)
-            optimizer.apply_gradients(zip(grads, model.trainable_variables))
-            return loss
-
-        if style == "tf_function":
-            step = tf.function(step)
-
-        def run(steps):
-            for i in range(steps):
-                step(*tbatches[i % len(tbatches)])
-            return steps
-
-        return run
 
     def make_torch(self, kind, x, y, batch):
         import torch

@@ -27,7 +27,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import gradfit as tf  # noqa: E402
 from gradfit import keras  # noqa: E402
 from ops import HandwrittenStep, mlp_params  # noqa: E402
-from workloads import batches_for, cnn_data, mlp_data  # noqa: E402
+from workloads import batches_for, build_model, keras_runner, mlp_data  # noqa: E402
 
 STYLES = ("fit", "train_on_batch", "tape")
 PEER_CONFIGS = {
@@ -38,54 +38,8 @@ PEER_CONFIGS = {
 }
 
 
-def gradfit_model(kind):
-    keras.utils.set_random_seed(0)
-    L = keras.layers
-    if kind == "mlp":
-        return keras.Sequential([keras.Input((784,)), L.Dense(128, activation="relu"), L.Dense(10, activation="softmax")])
-    return keras.Sequential([keras.Input((28, 28, 1)), L.Conv2D(32, 3, activation="relu"), L.MaxPooling2D(2),
-                             L.Conv2D(64, 3, activation="relu"), L.MaxPooling2D(2), L.Flatten(), L.Dropout(0.5),
-                             L.Dense(10, activation="softmax")])
-
-
 def gradfit_runner(kind, style):
-    """A function running `steps` training steps in one style; returns how many it ran."""
-    x, y = mlp_data() if kind == "mlp" else cnn_data()
-    batch = 32 if kind == "mlp" else 128
-    batches = batches_for(x, y, batch)
-    model = gradfit_model(kind)
-    if style in ("fit", "train_on_batch"):
-        model.compile(keras.optimizers.Adam(1e-3), "sparse_categorical_crossentropy", metrics=["accuracy"])
-    if style == "fit":
-        n = len(batches) * batch
-
-        def run(steps):
-            reps = max(1, steps // len(batches))
-            model.fit(x[:n], y[:n], batch_size=batch, epochs=reps, verbose=0)
-            return reps * len(batches)
-
-        return run
-    if style == "train_on_batch":
-        def run(steps):
-            for i in range(steps):
-                model.train_on_batch(*batches[i % len(batches)])
-            return steps
-
-        return run
-    loss_fn = keras.losses.SparseCategoricalCrossentropy()
-    optimizer = keras.optimizers.Adam(1e-3)
-    tensors = [(tf.constant(a), tf.constant(b)) for a, b in batches]
-
-    def run(steps):
-        for i in range(steps):
-            xb, yb = tensors[i % len(tensors)]
-            with tf.GradientTape() as tape:
-                loss = loss_fn(yb, model(xb, training=True))
-            grads = tape.gradient(loss, model.trainable_variables)
-            optimizer.apply_gradients(zip(grads, model.trainable_variables))
-        return steps
-
-    return run
+    return keras_runner(tf, keras, kind, style)
 
 
 def numpy_runner():
@@ -133,7 +87,7 @@ def rss_mb():
 
 
 def predict_latency(rounds, peers):
-    model = gradfit_model("mlp")
+    model = build_model(keras, "mlp")
     sample = mlp_data()[0][:1]
     model.predict_on_batch(sample)
     best = float("inf")
@@ -147,7 +101,7 @@ def predict_latency(rounds, peers):
 
 def memory_growth(calls):
     x, y = mlp_data(64)
-    model = gradfit_model("mlp")
+    model = build_model(keras, "mlp")
     model.compile(keras.optimizers.Adam(1e-3), "sparse_categorical_crossentropy", metrics=["accuracy"])
     for _ in range(200):
         model.train_on_batch(x[:32], y[:32])

@@ -69,6 +69,19 @@ def _per_output(spec, output_names, num_outputs, what):
     return [spec] * num_outputs
 
 
+def _aligned(output_names, y_true, y_pred, sample_weight=None):
+    """(predictions, targets, sample weights, names) as lists aligned with the model's outputs."""
+    preds = nest.flatten(y_pred)
+    n = len(preds)
+    names = output_names if output_names and len(output_names) == n else None
+    trues = _flatten_y(y_true, names, n)
+    if isinstance(sample_weight, (list, tuple, dict)) and n > 1:
+        weights = _flatten_y(sample_weight, names, n)
+    else:
+        weights = [sample_weight] * n
+    return preds, trues, weights, names
+
+
 def _flatten_y(y, output_names, num_outputs):
     """Targets (or weights) as a list aligned with the model's outputs."""
     if y is None:
@@ -107,10 +120,8 @@ class CompileLoss:
     def build(self, y_true, y_pred):
         from . import metrics as metrics_module
 
-        preds = nest.flatten(y_pred)
+        preds, trues, _, names = _aligned(self.output_names, y_true, y_pred)
         n = len(preds)
-        names = self.output_names if self.output_names and len(self.output_names) == n else None
-        trues = _flatten_y(y_true, names, n)
         losses = _per_output(self.user_loss, names, n, "loss")
         weights = _per_output(self.user_loss_weights, names, n, "loss_weights") if isinstance(
             self.user_loss_weights, (list, tuple, dict)) else [self.user_loss_weights] * n
@@ -131,12 +142,7 @@ class CompileLoss:
     def __call__(self, y_true, y_pred, sample_weight=None):
         if not self.built:
             self.build(y_true, y_pred)
-        preds = nest.flatten(y_pred)
-        n = len(preds)
-        names = self.output_names if self.output_names and len(self.output_names) == n else None
-        trues = _flatten_y(y_true, names, n)
-        weights = _flatten_y(sample_weight, names, n) if isinstance(sample_weight, (list, tuple, dict)) and n > 1 \
-            else [sample_weight] * n
+        preds, trues, weights, _ = _aligned(self.output_names, y_true, y_pred, sample_weight)
         total = None
         for k, (i, loss, w, _) in enumerate(self.entries):
             value = loss(trues[i], preds[i], sample_weight=weights[i])
@@ -187,9 +193,7 @@ class CompileMetrics:
         return result
 
     def build(self, y_true, y_pred):
-        preds = nest.flatten(y_pred)
-        names = self.output_names if self.output_names and len(self.output_names) == len(preds) else None
-        trues = _flatten_y(y_true, names, len(preds))
+        preds, trues, _, names = _aligned(self.output_names, y_true, y_pred)
         self.unweighted = self._build_set(self.user_metrics, trues, preds, names)
         self.weighted = self._build_set(self.user_weighted_metrics, trues, preds, names)
         taken = {m.name for ms in self.unweighted for m in ms}
@@ -210,16 +214,11 @@ class CompileMetrics:
     def update_state(self, y_true, y_pred, sample_weight=None):
         if not self.built:
             self.build(y_true, y_pred)
-        preds = nest.flatten(y_pred)
-        n = len(preds)
-        names = self.output_names if self.output_names and len(self.output_names) == n else None
-        trues = _flatten_y(y_true, names, n)
+        preds, trues, weights, _ = _aligned(self.output_names, y_true, y_pred, sample_weight)
         for metrics, yt, yp in zip(self.unweighted, trues, preds):
             for m in metrics:
                 m.update_state(yt, yp)
         if any(self.weighted):
-            weights = _flatten_y(sample_weight, names, n) if isinstance(sample_weight, (list, tuple, dict)) and n > 1 \
-                else [sample_weight] * n
             for metrics, yt, yp, sw in zip(self.weighted, trues, preds, weights):
                 for m in metrics:
                     m.update_state(yt, yp, sample_weight=sw)
