@@ -16,24 +16,17 @@ import numpy as np
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 from gradfit import keras  # noqa: E402
-from saving_cases import CASES, WEIGHTS_ONLY, build, predict  # noqa: E402
+from saving_cases import NAMES, WEIGHTS_ONLY, build, recorded_arrays  # noqa: E402
 
 
 def export(directory):
     os.makedirs(directory, exist_ok=True)
-    for name in CASES:
-        model, inputs, rng = build(name)
+    for name in NAMES:
+        model, inputs, rng = build(keras, name)
         keras.saving.save_model(model, os.path.join(directory, f"{name}.keras"))
         if name in WEIGHTS_ONLY:
             keras.saving.save_weights(model, os.path.join(directory, f"{name}.weights.h5"))
-        arrays = {f"x_{i}": x for i, x in enumerate(inputs)}
-        arrays.update({f"y_{i}": y for i, y in enumerate(predict(model, inputs))})
-        if name == "adam_resume":
-            arrays["next_x"] = rng.standard_normal((8, 4)).astype("float32")
-            arrays["next_y"] = rng.integers(0, 3, 8)
-            arrays["next_loss"] = np.float32(model.train_on_batch(arrays["next_x"], arrays["next_y"])[0])
-            arrays.update({f"after_{i}": w for i, w in enumerate(model.get_weights())})
-        np.savez(os.path.join(directory, f"{name}.npz"), **arrays)
+        np.savez(os.path.join(directory, f"{name}.npz"), **recorded_arrays(name, model, inputs, rng))
         print(f"saved {name}")
 
 

@@ -15,7 +15,9 @@ import numpy as np
 import pytest
 
 from gradfit import keras
-from saving_cases import CASES, WEIGHTS_ONLY, build, predict
+from saving_cases import NAMES, WEIGHTS_ONLY, build, cases_for, numbered, predict
+
+CUSTOM = cases_for(keras)
 
 FIXTURES = os.path.join(os.path.dirname(__file__), "..", "fixtures", "saving")
 
@@ -25,10 +27,8 @@ def fixture(name, suffix=".keras"):
 
 
 def expected(name):
-    data = np.load(fixture(name, ".npz"))
-    inputs = [data[f"x_{i}"] for i in range(sum(k.startswith("x_") for k in data.files))]
-    outputs = [data[f"y_{i}"] for i in range(sum(k.startswith("y_") for k in data.files))]
-    return data, inputs, outputs
+    data = dict(np.load(fixture(name, ".npz")))
+    return data, numbered(data, "x"), numbered(data, "y")
 
 
 def datasets(source):
@@ -39,7 +39,7 @@ def datasets(source):
     return found
 
 
-@pytest.mark.parametrize("name", sorted(CASES))
+@pytest.mark.parametrize("name", NAMES)
 def test_keras_model_file_loads_and_predicts_like_keras(name):
     _, inputs, outputs = expected(name)
     model = keras.saving.load_model(fixture(name), safe_mode=name != "lambda_layer")
@@ -47,7 +47,7 @@ def test_keras_model_file_loads_and_predicts_like_keras(name):
         np.testing.assert_allclose(ours, theirs, rtol=1e-5, atol=1e-6)
 
 
-@pytest.mark.parametrize("name", sorted(CASES))
+@pytest.mark.parametrize("name", NAMES)
 def test_gradfit_writes_the_weights_file_keras_wrote(name, tmp_path):
     model = keras.saving.load_model(fixture(name), safe_mode=False)
     keras.saving.save_weights(model, tmp_path / "again.weights.h5")
@@ -63,7 +63,7 @@ def test_gradfit_writes_the_weights_file_keras_wrote(name, tmp_path):
 @pytest.mark.parametrize("name", WEIGHTS_ONLY)
 def test_keras_weights_file_loads_into_the_same_gradfit_architecture(name):
     _, inputs, outputs = expected(name)
-    model, _, _ = build(name)
+    model, _, _ = build(keras, name)
     keras.saving.load_weights(model, fixture(name, ".weights.h5"))
     for ours, theirs in zip(predict(model, inputs), outputs):
         np.testing.assert_allclose(ours, theirs, rtol=1e-5, atol=1e-6)
@@ -77,8 +77,8 @@ def test_compiled_keras_model_resumes_training_where_keras_would():
     assert model.optimizer.learning_rate.numpy() == pytest.approx(0.01)
     loss, _ = model.train_on_batch(data["next_x"], data["next_y"])
     assert loss == pytest.approx(float(data["next_loss"]), rel=1e-5)
-    for i, weight in enumerate(model.get_weights()):
-        np.testing.assert_allclose(weight, data[f"after_{i}"], rtol=1e-5, atol=1e-6)
+    for weight, after in zip(model.get_weights(), numbered(data, "after"), strict=True):
+        np.testing.assert_allclose(weight, after, rtol=1e-5, atol=1e-6)
 
 
 def test_compile_false_loads_an_uncompiled_model_with_the_same_weights():
@@ -96,8 +96,7 @@ def test_lambda_bytecode_is_refused_in_safe_mode():
 
 
 def test_registered_custom_classes_come_back_as_themselves():
-    from saving_cases import ScaledDense, TwoBlocks
-
+    ScaledDense, TwoBlocks = CUSTOM.ScaledDense, CUSTOM.TwoBlocks
     model = keras.saving.load_model(fixture("subclassed"))
     assert isinstance(model, TwoBlocks) and isinstance(model.first, ScaledDense)
     assert model.units == 4 and model.first.scale == 2.0
@@ -108,8 +107,7 @@ def test_registered_custom_classes_come_back_as_themselves():
 
 
 def test_custom_objects_stand_in_for_registration(monkeypatch):
-    from saving_cases import ScaledDense, TwoBlocks
-
+    ScaledDense, TwoBlocks = CUSTOM.ScaledDense, CUSTOM.TwoBlocks
     registry = keras.saving.get_custom_objects()
     for key in ("gradfit_tests>ScaledDense", "gradfit_tests>TwoBlocks"):
         monkeypatch.delitem(registry, key)

@@ -9,7 +9,9 @@ import pytest
 import gradfit as tf
 from gradfit import keras
 from gradfit.keras import layers
-from saving_cases import TwoBlocks
+from saving_cases import cases_for
+
+TwoBlocks = cases_for(keras).TwoBlocks
 
 OPTIMIZERS = {
     "sgd_momentum": lambda: keras.optimizers.SGD(0.05, momentum=0.9, nesterov=True),

@@ -7,6 +7,7 @@ import numpy as np
 
 from ... import backend
 from .callback import Callback
+from .model_checkpoint import BatchSchedule
 
 # Root attribute of the backup weights file holding where training stood and the random generators' states.
 _TRAINING_STATE = "gradfit_training_state"
@@ -47,8 +48,7 @@ class BackupAndRestore(Callback):
         self._training_metadata_path = os.path.join(self.backup_dir, "training_metadata.json")
         self._prev_weights_path = f"{self._weights_path}.bkp"
         self._prev_training_metadata_path = f"{self._training_metadata_path}.bkp"
-        self._batches_seen_since_last_saving = 0
-        self._last_batch_seen = 0
+        self._schedule = BatchSchedule(save_freq)
         self._current_epoch = 0
         self._steps_done = 0  # batches of the current epoch trained so far
         self._epoch_random_state = None  # the global generator's state when the current epoch began
@@ -57,8 +57,7 @@ class BackupAndRestore(Callback):
     # ------------------------------------------------------------------------------------- restoring
     def on_train_begin(self, logs=None):
         self._resume = None
-        self._batches_seen_since_last_saving = 0
-        self._last_batch_seen = 0
+        self._schedule = BatchSchedule(self.save_freq)
         self._remove_interrupted_writes()
         try:
             self._load_model()
@@ -117,7 +116,8 @@ class BackupAndRestore(Callback):
         self.model._initial_epoch = epoch
         self.model._initial_step = step
         self._current_epoch = epoch
-        self._last_batch_seen = max(step - 1, 0)
+        # Backups were due right after the batch this one was taken at: the schedule goes on from there.
+        self._schedule.last_batch = step - 1 if step else None
 
     def on_epoch_begin(self, epoch, logs=None):
         self._current_epoch = epoch
@@ -143,7 +143,7 @@ class BackupAndRestore(Callback):
     # ---------------------------------------------------------------------------------------- backing up
     def on_train_batch_end(self, batch, logs=None):
         self._steps_done = batch + 1
-        if self._should_save_on_batch(batch):
+        if self.save_freq != "epoch" and self._schedule.is_due(batch):
             self._save_model()
 
     def on_epoch_end(self, epoch, logs=None):
@@ -152,25 +152,11 @@ class BackupAndRestore(Callback):
             _restore_random_state(self.model, self._resume["random"])
             self._resume = None
         self._current_epoch = epoch + 1
-        self._last_batch_seen = 0
+        self._schedule.last_batch = None
         self._steps_done = 0
         self._epoch_random_state = _generator_state(backend.random_state.generator)
         if self.save_freq == "epoch":
             self._save_model()
-
-    def _should_save_on_batch(self, batch):
-        if self.save_freq == "epoch":
-            return False
-        if batch <= self._last_batch_seen:  # a new epoch
-            add_batches = batch + 1
-        else:
-            add_batches = batch - self._last_batch_seen
-        self._batches_seen_since_last_saving += add_batches
-        self._last_batch_seen = batch
-        if self._batches_seen_since_last_saving >= self.save_freq:
-            self._batches_seen_since_last_saving = 0
-            return True
-        return False
 
     def _save_model(self):
         from ..saving.atomic_file import write_bytes
@@ -195,7 +181,7 @@ class BackupAndRestore(Callback):
         # One file holds the variables and the training state together, so they always agree.
         write_bytes(self._weights_path, data)
         write_bytes(self._training_metadata_path,
-                    json.dumps({"epoch": self._current_epoch, "batch": self._last_batch_seen}).encode())
+                    json.dumps({"epoch": self._current_epoch, "batch": self._schedule.last_batch or 0}).encode())
 
     def on_train_end(self, logs=None):
         self.model._initial_epoch = None

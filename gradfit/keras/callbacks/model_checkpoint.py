@@ -7,6 +7,26 @@ import numpy as np
 from .monitor_callback import MonitorCallback
 
 
+class BatchSchedule:
+    """Due every `every`-th finished batch, counting across epochs (batch numbers restart at 0 each epoch)."""
+
+    def __init__(self, every):
+        self.every = every
+        self.batches_since_due = 0
+        self.last_batch = None  # the last batch seen, or None at the start of an epoch
+
+    def is_due(self, batch):
+        if self.last_batch is None or batch <= self.last_batch:
+            self.batches_since_due += batch + 1
+        else:
+            self.batches_since_due += batch - self.last_batch
+        self.last_batch = batch
+        if self.batches_since_due >= self.every:
+            self.batches_since_due = 0
+            return True
+        return False
+
+
 class ModelCheckpoint(MonitorCallback):
     """Saves the model or its weights at the end of every epoch, or every `save_freq` batches.
 
@@ -26,8 +46,7 @@ class ModelCheckpoint(MonitorCallback):
         self.save_best_only = save_best_only
         self.save_weights_only = save_weights_only
         self.save_freq = save_freq
-        self._batches_seen_since_last_saving = 0
-        self._last_batch_seen = None
+        self._schedule = BatchSchedule(save_freq)
         self._current_epoch = 0
         if save_freq != "epoch" and (not isinstance(save_freq, int) or isinstance(save_freq, bool) or save_freq < 1):
             raise ValueError(f"Unrecognized save_freq: {save_freq!r}. Expected save_freq are 'epoch' or a positive "
@@ -44,7 +63,7 @@ class ModelCheckpoint(MonitorCallback):
         self._current_epoch = epoch
 
     def on_train_batch_end(self, batch, logs=None):
-        if self._should_save_on_batch(batch):
+        if self.save_freq != "epoch" and self._schedule.is_due(batch):
             self._save_model(epoch=self._current_epoch, batch=batch, logs=logs)
 
     def on_epoch_end(self, epoch, logs=None):
@@ -52,21 +71,6 @@ class ModelCheckpoint(MonitorCallback):
             self._set_monitor_op()
         if self.save_freq == "epoch":
             self._save_model(epoch=epoch, batch=None, logs=logs)
-
-    def _should_save_on_batch(self, batch):
-        """Counts batches across epochs; True every `save_freq` of them."""
-        if self.save_freq == "epoch":
-            return False
-        if self._last_batch_seen is None or batch <= self._last_batch_seen:
-            add_batches = batch + 1  # a new epoch: batches are numbered from 0
-        else:
-            add_batches = batch - self._last_batch_seen
-        self._batches_seen_since_last_saving += add_batches
-        self._last_batch_seen = batch
-        if self._batches_seen_since_last_saving >= self.save_freq:
-            self._batches_seen_since_last_saving = 0
-            return True
-        return False
 
     def _should_save_model(self, epoch, logs, filepath):
         if not self.save_best_only:
