@@ -327,3 +327,32 @@ def test_a_lambda_is_written_as_keras_writes_it_and_needs_unsafe_mode():
     with pytest.raises(ValueError, match="safe_mode=False"):
         keras.saving.deserialize_keras_object(config)
     assert keras.saving.deserialize_keras_object(config, safe_mode=False)(tf.constant(1.0)).numpy() == 2.0
+
+
+def test_a_model_with_its_own_compile_decides_how_it_is_compiled_again(tmp_path):
+    @keras.saving.register_keras_serializable(package="Tests")
+    class OwnCompile(keras.Model):
+        def __init__(self, **kwargs):
+            super().__init__(**kwargs)
+            self.dense = layers.Dense(2)
+
+        def call(self, x):
+            return self.dense(x)
+
+        def compile(self, learning_rate=0.1):
+            self.learning_rate_given = learning_rate
+            super().compile(optimizer=keras.optimizers.SGD(learning_rate), loss="mse")
+
+    model = OwnCompile()
+    model(np.zeros((1, 3), "float32"))
+    model.compile(learning_rate=0.5)
+    keras.saving.save_model(model, tmp_path / "own.keras")
+    with pytest.warns(UserWarning, match="`compile\\(\\)` was not called as part of model loading"):
+        assert not keras.saving.load_model(tmp_path / "own.keras").compiled
+
+    OwnCompile.get_compile_config = lambda self: {"learning_rate": self.learning_rate_given}
+    OwnCompile.compile_from_config = lambda self, config: self.compile(**config)
+    keras.saving.save_model(model, tmp_path / "own.keras")
+    loaded = keras.saving.load_model(tmp_path / "own.keras")
+    assert loaded.compiled and loaded.learning_rate_given == 0.5
+    del keras.saving.get_custom_objects()["Tests>OwnCompile"]

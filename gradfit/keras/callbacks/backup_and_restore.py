@@ -2,6 +2,7 @@
 import json
 import os
 import shutil
+import warnings
 
 import numpy as np
 
@@ -123,7 +124,12 @@ class BackupAndRestore(Callback):
         self._current_epoch = epoch
         self._steps_done = 0
         resume = self._resume
-        if resume is not None and epoch == int(resume["epoch"]):
+        if resume is not None and epoch != int(resume["epoch"]):
+            warnings.warn(f"BackupAndRestore restored the backup of epoch {resume['epoch']}, but fit() started at epoch "
+                          f"{epoch}: this trainer does not resume from `model._initial_epoch`, so training repeats "
+                          "from there with the restored weights.", stacklevel=2)
+            self._resume = resume = None
+        if resume is not None:
             # The epoch's shuffle is drawn from the global generator as it was when the epoch first began.
             random_state = backend.random_state
             random_state.generator = _restored_generator(random_state.generator, resume["epoch_random"])

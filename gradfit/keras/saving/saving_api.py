@@ -5,6 +5,7 @@ Every file is written to a temporary file beside its destination and renamed int
 interrupted save leaves the previous file intact. Reading a file never runs code from it (a Python
 lambda in a config needs `safe_mode=False`), and a malformed file is a ValueError naming the file.
 """
+import contextlib
 import io
 import json
 import os
@@ -93,9 +94,9 @@ def _load_model_from(files, custom_objects, compile, safe_mode):
     if not compile:
         config["compile_config"] = None
     model = _model_from_config(config, files.display_name, custom_objects, safe_mode)
-    reader = open_for_reading(files.read_weights(), f"{files.display_name} ({'model.weights.h5'})")
+    reader = open_for_reading(files.read_weights(), f"{files.display_name} (model.weights.h5)")
     try:
-        with _naming_the_file(files.display_name):
+        with _errors_naming(files.display_name, "its weights do not fit the model"):
             load_state(model, reader)
     finally:
         reader.close()
@@ -103,7 +104,7 @@ def _load_model_from(files, custom_objects, compile, safe_mode):
 
 
 def _model_from_config(config, display_name, custom_objects, safe_mode):
-    with _naming_the_file(display_name, "its config.json does not describe a model gradfit can rebuild: "):
+    with _errors_naming(display_name, "its config.json does not describe a model gradfit can rebuild"):
         with SafeModeScope(safe_mode):
             model = deserialize_keras_object(config, custom_objects=custom_objects, safe_mode=safe_mode)
     from ..models.model import Model
@@ -114,27 +115,22 @@ def _model_from_config(config, display_name, custom_objects, safe_mode):
     return model
 
 
-class _naming_the_file:
-    """Turns any error raised while interpreting a file's contents into a ValueError that names the file.
+@contextlib.contextmanager
+def _errors_naming(display_name, what):
+    """Turn any error raised while interpreting a file's contents into a ValueError naming the file.
 
     A file is untrusted input: whatever part of it is wrong (a config value a layer rejects, a field of
-    the wrong type, a damaged HDF5 structure), the user gets one kind of error saying which file it is
-    and what is wrong; the original exception stays chained for the traceback.
+    the wrong type, a damaged HDF5 structure), the user gets one kind of error saying which file it is and
+    what is wrong (`what` it should have held, when the error does not say); the original stays chained.
     """
-
-    def __init__(self, display_name, prefix=""):
-        self.display_name = display_name
-        self.prefix = prefix
-
-    def __enter__(self):
-        return self
-
-    def __exit__(self, kind, error, traceback):
-        if error is None or not isinstance(error, Exception):
-            return False
-        if isinstance(error, ValueError) and self.display_name in str(error):
-            return False
-        raise ValueError(f"Cannot load {self.display_name}: {self.prefix}{error}") from error
+    try:
+        yield
+    except ValueError as error:
+        if display_name in str(error):
+            raise
+        raise ValueError(f"Cannot load {display_name}: {error}") from error
+    except Exception as error:
+        raise ValueError(f"Cannot load {display_name}: {what} ({type(error).__name__}: {error})") from error
 
 
 # ----------------------------------------------------------------------------------------------- weights
@@ -190,7 +186,7 @@ def load_weights(model, filepath, skip_mismatch=False, **kwargs):
                          "`.weights.h5` and `.keras` files.")
     reader = open_for_reading(source, display)
     try:
-        with _naming_the_file(display):
+        with _errors_naming(display, "its weights do not fit the model"):
             load_state(model, reader, skip_mismatch=skip_mismatch, objects_to_skip=objects_to_skip)
     finally:
         reader.close()

@@ -35,6 +35,8 @@ _NAMESPACES = (
     ("keras.constraints", "gradfit.keras.constraints"),
     ("keras.activations", "gradfit.keras.activations"),
 )
+# Helpers of those namespaces that are not parts of a model: a config never resolves to them.
+_NOT_MODEL_PARTS = frozenset({"get", "serialize", "deserialize", "deserialize_keras_object"})
 # Modules Keras searches for a built-in function written as `{"module": "builtins", "class_name": "function"}`.
 _BUILTIN_FUNCTION_MODULES = ("keras.activations", "keras.losses", "keras.metrics", "keras.initializers",
                              "keras.regularizers", "keras.constraints", "keras.optimizers")
@@ -60,7 +62,8 @@ def _public_names():
     for keras_module, module_name in _NAMESPACES:
         module = importlib.import_module(module_name)
         for name, obj in vars(module).items():
-            if name.startswith("_") or not (inspect.isclass(obj) or inspect.isfunction(obj)):
+            if name.startswith("_") or name in _NOT_MODEL_PARTS or not (inspect.isclass(obj) or
+                                                                         inspect.isfunction(obj)):
                 continue
             if getattr(obj, "__name__", None) == name and obj.__module__.startswith("gradfit."):
                 add(keras_module, name, obj)
@@ -167,13 +170,14 @@ def _add_build_and_compile_config(obj, config):
         if build_config is not None:
             config["build_config"] = serialize_dict(build_config)
     from ..models.model import Model
+    from .compile_config import get_compile_config
 
-    if isinstance(obj, Model):
-        from .compile_config import get_compile_config
-
-        compile_config = get_compile_config(obj)
-        if compile_config is not None:
-            config["compile_config"] = serialize_dict(compile_config)
+    # A model's own get_compile_config (a user's override) comes first.
+    get_own = getattr(obj, "get_compile_config", None)
+    compile_config = get_own() if get_own is not None else get_compile_config(obj) if isinstance(obj, Model) \
+        else None
+    if compile_config is not None:
+        config["compile_config"] = serialize_dict(compile_config)
 
 
 def _write_public_names(config, layer):
@@ -274,7 +278,11 @@ def _deserialize(config, custom_objects, safe_mode):
         if compile_config:
             from .compile_config import compile_from_config
 
-            compile_from_config(instance, compile_config)
+            compile_own = getattr(instance, "compile_from_config", None)
+            if compile_own is not None:
+                compile_own(compile_config)
+            else:
+                compile_from_config(instance, compile_config)
     return instance
 
 

@@ -13,8 +13,6 @@ shape before any is assigned, and a failure part-way through restores the previo
 import functools
 import warnings
 
-import numpy as np
-
 from ..backend import to_snake_case
 
 
@@ -219,12 +217,3 @@ def _all_variables(root):
     for _, obj in walk(root):
         variables.extend(own_variables(obj))
     return variables
-
-
-def stored_arrays(root):
-    """{path/index: array} of what `save_state` writes for `root` (for comparing two models' states)."""
-    arrays = {}
-    for path, obj in walk(root):
-        for i, variable in enumerate(own_variables(obj)):
-            arrays[_join(path, f"vars/{i}")] = np.asarray(variable.numpy())
-    return arrays
