@@ -1,8 +1,10 @@
 """keras.saving as a user meets it: whole models, weights, JSON, compile state and custom objects."""
+import io
 import json
 import os
 import zipfile
 
+import h5py
 import numpy as np
 import pytest
 
@@ -356,3 +358,25 @@ def test_a_model_with_its_own_compile_decides_how_it_is_compiled_again(tmp_path)
     loaded = keras.saving.load_model(tmp_path / "own.keras")
     assert loaded.compiled and loaded.learning_rate_given == 0.5
     del keras.saving.get_custom_objects()["Tests>OwnCompile"]
+
+
+def test_a_layer_with_its_own_save_and_load_of_variables(tmp_path):
+    @keras.saving.register_keras_serializable(package="Tests")
+    class Transposed(layers.Dense):
+        """Stores its kernel transposed, as a layer with its own file layout would."""
+
+        def save_own_variables(self, store):
+            store["0"] = self.kernel.numpy().T
+            store["1"] = self.bias.numpy()
+
+        def load_own_variables(self, store):
+            self.kernel.assign(store["0"].T)
+            self.bias.assign(store["1"])
+
+    model = keras.Sequential([keras.Input((3,)), Transposed(2, bias_initializer="ones")])
+    keras.saving.save_model(model, tmp_path / "t.keras")
+    with zipfile.ZipFile(tmp_path / "t.keras") as archive, h5py.File(io.BytesIO(archive.read("model.weights.h5"))) as f:
+        assert f["layers/transposed/vars/0"].shape == (2, 3)
+    loaded = keras.saving.load_model(tmp_path / "t.keras")
+    assert_same_weights(loaded.get_weights(), model.get_weights())
+    del keras.saving.get_custom_objects()["Tests>Transposed"]

@@ -4,12 +4,15 @@ import warnings
 
 
 def get_compile_config(model):
-    """The arguments `model` was compiled with (the optimizer as an object), or None if it is not compiled."""
+    """The arguments `model` was compiled with, serialized as Keras 3 writes them (the optimizer as its
+    config dict), or None if it is not compiled."""
+    from .serialization_lib import serialize_keras_object
+
     if not getattr(model, "compiled", False):
         return None
     compile_loss = model._compile_loss
     compile_metrics = model._compile_metrics
-    return {
+    return serialize_keras_object({
         "optimizer": model.optimizer,
         "loss": compile_loss.user_loss if compile_loss is not None else None,
         "loss_weights": compile_loss.user_loss_weights if compile_loss is not None else None,
@@ -18,7 +21,7 @@ def get_compile_config(model):
         "run_eagerly": bool(model._run_eagerly),
         "steps_per_execution": model.steps_per_execution,
         "jit_compile": model.jit_compile,
-    }
+    })
 
 
 def compile_from_config(model, config):

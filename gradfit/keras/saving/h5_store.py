@@ -8,7 +8,6 @@ datasets, datasets declaring far more data than the file stores), and every fail
 import io
 import math
 
-import h5py
 import numpy as np
 
 # A dataset larger than this must store at least 1/_MAX_EXPANSION of its declared bytes, as Keras
@@ -17,8 +16,16 @@ _BOMB_FLOOR_BYTES = 1 << 32
 _MAX_EXPANSION = 1000
 
 
+def _h5py():
+    """h5py, imported on first use (it takes longer to import than the rest of keras.saving)."""
+    import h5py
+
+    return h5py
+
+
 def open_for_reading(source, display_name):
     """An `H5Reader` over a path or a binary file object; a file HDF5 cannot open is a ValueError."""
+    h5py = _h5py()
     try:
         h5_file = h5py.File(source, mode="r")
     except (OSError, ValueError) as error:
@@ -31,7 +38,7 @@ class H5Writer:
 
     def __init__(self):
         self._buffer = io.BytesIO()
-        self._file = h5py.File(self._buffer, mode="w")
+        self._file = _h5py().File(self._buffer, mode="w")
 
     def make(self, path, name=None):
         """The group for the variables of the object at `path` ("" is the root object), created now."""
@@ -89,6 +96,7 @@ class H5Reader:
         return GroupReader(group, group_path, self)
 
     def _group(self, path):
+        h5py = _h5py()
         current = self._file
         for part in path.split("/"):
             if not part:
@@ -142,6 +150,7 @@ class GroupReader:
         return self._group is not None and str(key) in self._group
 
     def __getitem__(self, key):
+        h5py = _h5py()
         key = str(key)
         where = f"'{self.path}/{key}'"
         if self._group is None or key not in self._group:

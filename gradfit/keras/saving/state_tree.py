@@ -13,6 +13,8 @@ shape before any is assigned, and a failure part-way through restores the previo
 import functools
 import warnings
 
+import numpy as np
+
 from ..backend import to_snake_case
 
 
@@ -127,6 +129,20 @@ def _custom_method(obj, name):
     return None if method is None or method is base else getattr(obj, name)
 
 
+# ------------------------------------------------------------------------------------- one object's variables
+def save_own_variables(obj, store):
+    """Keras's `Layer.save_own_variables`: the object's own variables as store["0"], store["1"], ..."""
+    for i, variable in enumerate(own_variables(obj)):
+        store[str(i)] = variable.numpy()
+
+
+def load_own_variables(obj, store):
+    """Keras's `Layer.load_own_variables`: assign the object's own variables from store["0"], ... once every
+    value has been checked (count and shapes); a mismatch is a ValueError and nothing is assigned."""
+    for variable, value in _checked_values(obj, own_variables(obj), store):
+        variable.assign(value)
+
+
 # ------------------------------------------------------------------------------------------------ save
 def save_state(root, writer):
     """Write the variables of `root` and of everything under it into `writer` (an H5Writer)."""
@@ -136,9 +152,8 @@ def save_state(root, writer):
         custom = _custom_method(obj, "save_own_variables")
         if custom is not None:
             custom(store)
-            continue
-        for i, variable in enumerate(own_variables(obj)):
-            store[str(i)] = variable.numpy()
+        else:
+            save_own_variables(obj, store)
 
 
 # ------------------------------------------------------------------------------------------------ load
@@ -165,7 +180,7 @@ def load_state(root, reader, skip_mismatch=False, objects_to_skip=None):
                               stacklevel=3)
             continue
         try:
-            assignments.extend(_checked_values(obj, variables, store, reader))
+            assignments.extend(_checked_values(obj, variables, store))
         except ValueError as error:
             failures.append((obj, error))
     if failures:
@@ -177,20 +192,24 @@ def load_state(root, reader, skip_mismatch=False, objects_to_skip=None):
     _assign_all(assignments, custom_loads, root)
 
 
-def _checked_values(obj, variables, store, reader):
+def _checked_values(obj, variables, store):
     """[(variable, value)] for one object, every count, shape and dtype checked; ValueError otherwise."""
     what = f"{type(obj).__name__} '{obj.name}'"
     if len(store) != len(variables):
         raise ValueError(f"{what} expected {len(variables)} variables {[v.path for v in variables]}, but the file "
-                         f"holds {len(store)} at '{store.path}'")
+                         f"holds {len(store)} at '{_path_of(store)}'")
     pairs = []
     for i, variable in enumerate(variables):
-        value = store[str(i)]
+        value = np.asarray(store[str(i)])
         if tuple(value.shape) != tuple(variable.shape):
             raise ValueError(f"{what} variable '{variable.path}' has shape {tuple(variable.shape)}, but the file "
-                             f"holds shape {tuple(value.shape)} at '{store.path}/{i}'")
+                             f"holds shape {tuple(value.shape)} at '{_path_of(store)}/{i}'")
         pairs.append((variable, value.astype(variable._value.dtype, copy=False)))
     return pairs
+
+
+def _path_of(store):
+    return getattr(store, "path", "the store")
 
 
 def _assign_all(assignments, custom_loads, root):
