@@ -380,3 +380,39 @@ def test_a_layer_with_its_own_save_and_load_of_variables(tmp_path):
     loaded = keras.saving.load_model(tmp_path / "t.keras")
     assert_same_weights(loaded.get_weights(), model.get_weights())
     del keras.saving.get_custom_objects()["Tests>Transposed"]
+
+
+@pytest.mark.skipif(not hasattr(keras.Model, "save"), reason="Model.save/save_weights/load_weights/to_json and "
+                                                               "keras.models.load_model are not yet delegated to keras.saving")
+def test_the_model_methods_keras_users_call(tmp_path):
+    x, y = data()
+    model = classifier()
+    model.fit(x, y, epochs=1, verbose=0)
+    model.save(tmp_path / "model.keras")
+    loaded = keras.models.load_model(tmp_path / "model.keras")
+    np.testing.assert_array_equal(loaded.predict(x, verbose=0), model.predict(x, verbose=0))
+    assert loaded.get_compile_config() == model.get_compile_config()
+    model.save_weights(tmp_path / "model.weights.h5")
+    twin = keras.models.model_from_json(model.to_json())
+    twin.load_weights(tmp_path / "model.weights.h5")
+    assert_same_weights(twin.get_weights(), model.get_weights())
+    keras.models.save_model(model, tmp_path / "again.keras")
+    assert zipfile.is_zipfile(tmp_path / "again.keras")
+
+
+def scaled_squared_error(y_true, y_pred):
+    return keras.ops.mean((y_true - y_pred) ** 2, axis=-1) * 3.0
+
+
+def test_a_custom_loss_function_comes_back_through_custom_objects(tmp_path):
+    model = keras.Sequential([keras.Input((3,)), layers.Dense(2)])
+    model.compile("sgd", loss=scaled_squared_error)
+    keras.saving.save_model(model, tmp_path / "custom_loss.keras")
+    with pytest.raises(ValueError, match="custom_loss.keras.*scaled_squared_error"):
+        keras.saving.load_model(tmp_path / "custom_loss.keras")
+    loaded = keras.saving.load_model(tmp_path / "custom_loss.keras",
+                                     custom_objects={"scaled_squared_error": scaled_squared_error})
+    x = np.ones((4, 3), "float32")
+    assert loaded.evaluate(x, np.zeros((4, 2), "float32"), verbose=0) == pytest.approx(
+        model.evaluate(x, np.zeros((4, 2), "float32"), verbose=0))
+    assert keras.saving.load_model(tmp_path / "custom_loss.keras", compile=False).compiled is False
