@@ -183,29 +183,37 @@ class CompileMetrics:
         result = []
         for i, entry in enumerate(per_output):
             entries = [] if entry is None else (list(entry) if isinstance(entry, (list, tuple)) else [entry])
-            metrics = []
-            for identifier in entries:
-                m = resolve_metric(identifier, trues[i], preds[i])
-                if n > 1 and names:
-                    m.name = f"{names[i]}_{m.name}"
-                metrics.append(m)
-            result.append(metrics)
+            result.append([resolve_metric(identifier, trues[i], preds[i]) for identifier in entries])
         return result
 
     def build(self, y_true, y_pred):
         preds, trues, _, names = _aligned(self.output_names, y_true, y_pred)
         self.unweighted = self._build_set(self.user_metrics, trues, preds, names)
         self.weighted = self._build_set(self.user_weighted_metrics, trues, preds, names)
-        taken = {m.name for ms in self.unweighted for m in ms}
-        for ms in self.weighted:
+        # Reported names: the metric's own name, prefixed with its output's name when there are several
+        # outputs, and a weighted metric clashing with an unweighted one as weighted_<name> (as Keras);
+        # the user's metric objects keep their names.
+        prefixes = [f"{name}_" for name in names] if names and len(preds) > 1 else [""] * len(preds)
+        self._names = {}
+        taken = set()
+        for ms, prefix in zip(self.unweighted, prefixes):
             for m in ms:
-                if m.name in taken:
-                    m.name = f"weighted_{m.name}"
+                self._names[id(m)] = prefix + m.name
+                taken.add(prefix + m.name)
+        for ms, prefix in zip(self.weighted, prefixes):
+            for m in ms:
+                name = prefix + m.name
+                self._names[id(m)] = f"{prefix}weighted_{m.name}" if name in taken else name
         self.built = True
 
     @property
     def metrics(self):
         return [m for ms in self.unweighted + self.weighted for m in ms]
+
+    @property
+    def names(self):
+        """The names the metrics' results are reported under, in `metrics` order."""
+        return [self._names[id(m)] for m in self.metrics]
 
     @property
     def variables(self):
@@ -228,4 +236,4 @@ class CompileMetrics:
             m.reset_state()
 
     def result(self):
-        return {m.name: m.result() for m in self.metrics}
+        return {self._names[id(m)]: m.result() for m in self.metrics}

@@ -69,6 +69,18 @@ class Trainer:
         self.compiled = True
         self._attribute_metrics = None
 
+    def get_compile_config(self):
+        """The arguments given to compile(), serialized (saved with the model)."""
+        from .saving.compile_config import get_compile_config
+
+        return get_compile_config(self)
+
+    def compile_from_config(self, config):
+        """compile() again from `get_compile_config()`'s result (used when loading a saved model)."""
+        from .saving.compile_config import compile_from_config
+
+        compile_from_config(self, config)
+
     @property
     def run_eagerly(self):
         return True
@@ -139,7 +151,7 @@ class Trainer:
         names = []
         for m in self.metrics:
             if isinstance(m, CompileMetrics):
-                names += [sub.name for sub in m.metrics]
+                names += m.names if m.built else []
             else:
                 names.append(m.name)
         return names
@@ -267,10 +279,15 @@ class Trainer:
         self._attribute_metrics = None
         batch_hooks = _wants(callbacks, "on_train_batch_begin", "on_train_batch_end")
         callbacks.on_train_begin()
+        # BackupAndRestore sets where an interrupted run resumes: an epoch, and the batches already done in it.
+        initial_epoch = getattr(self, "_initial_epoch", None) or initial_epoch
+        skip_steps = getattr(self, "_initial_step", 0) or 0
+        self._initial_epoch, self._initial_step = None, 0
         epoch_logs = {}
         for epoch in range(initial_epoch, epochs):
             callbacks.on_epoch_begin(epoch)
-            logs = self._train_epoch(iterator, callbacks, batch_hooks, guard_first_step=epoch == initial_epoch)
+            logs = self._train_epoch(iterator, callbacks, batch_hooks, guard_first_step=epoch == initial_epoch,
+                                     skip_steps=skip_steps if epoch == initial_epoch else 0)
             iterator.on_epoch_end()
             epoch_logs = _pythonify(self._metrics_result_or(logs))
             if val_args is not None and _should_validate(epoch, validation_freq):
@@ -287,9 +304,13 @@ class Trainer:
         callbacks.on_train_end(logs=epoch_logs)
         return self.history
 
-    def _train_epoch(self, iterator, callbacks, batch_hooks, guard_first_step):
-        """One epoch of train steps; the metric reset and first step are undone if that step fails."""
+    def _train_epoch(self, iterator, callbacks, batch_hooks, guard_first_step, skip_steps=0):
+        """One epoch of train steps; the metric reset and first step are undone if that step fails.
+
+        The first `skip_steps` batches are drawn but not trained on (a resumed epoch)."""
         steps = iter(iterator)
+        for _ in range(skip_steps):
+            next(steps, None)
         logs = {}
         with restore_on_error(self, enabled=guard_first_step):
             self.reset_metrics()

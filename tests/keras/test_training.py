@@ -364,3 +364,16 @@ def test_no_per_call_state_accumulates():
     gc.collect()
     assert sum(isinstance(o, Node) for o in gc.get_objects()) <= nodes_before
     assert len(gc.get_objects()) - objects_before < 50
+
+
+def test_fit_resumes_where_backup_and_restore_says():
+    """BackupAndRestore's hook: fit starts at model._initial_epoch, skipping the batches already done."""
+    model = keras.Sequential([keras.Input((1,)), keras.layers.Dense(1)])
+    model.compile("sgd", "mse")
+    model._initial_epoch, model._initial_step = 1, 1
+    seen = []
+    model.fit(np.zeros((4, 1)), np.zeros((4, 1)), batch_size=2, epochs=2, verbose=0,
+              callbacks=[keras.callbacks.LambdaCallback(on_epoch_begin=lambda epoch, logs: seen.append(("epoch", epoch)),
+                                                        on_train_batch_begin=lambda batch, logs: seen.append(batch))])
+    assert seen == [("epoch", 1), 1]
+    assert model.optimizer.iterations.numpy() == 1

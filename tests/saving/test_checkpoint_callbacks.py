@@ -8,7 +8,6 @@ import pytest
 
 from gradfit import keras
 from gradfit.keras import callbacks, layers
-from resuming import requires_resuming_trainer
 
 X = np.random.default_rng(0).standard_normal((48, 6)).astype("float32")
 Y = np.random.default_rng(1).integers(0, 3, 48)
@@ -127,7 +126,6 @@ def test_a_save_that_fails_half_way_leaves_the_previous_checkpoint(tmp_path, mon
 
 
 # ------------------------------------------------------------------------------------- BackupAndRestore
-@requires_resuming_trainer
 @pytest.mark.parametrize("save_freq, interrupt_at", [("epoch", (2, 3)), (4, (1, 2)), (1, (3, 5)), (5, (2, 0))])
 def test_resuming_gives_the_weights_of_an_uninterrupted_run(tmp_path, save_freq, interrupt_at):
     reference = classifier()
@@ -143,7 +141,6 @@ def test_resuming_gives_the_weights_of_an_uninterrupted_run(tmp_path, save_freq,
     assert not os.path.exists(tmp_path)
 
 
-@requires_resuming_trainer
 def test_a_run_resumed_at_an_epoch_logs_only_the_remaining_epochs(tmp_path):
     with pytest.raises(KeyboardInterrupt):
         fit(classifier(), callbacks=[callbacks.BackupAndRestore(tmp_path), Interrupt(2, 1)])
@@ -152,7 +149,6 @@ def test_a_run_resumed_at_an_epoch_logs_only_the_remaining_epochs(tmp_path):
     assert json.loads((tmp_path / "training_metadata.json").read_text()) == {"epoch": 4, "batch": 0}
 
 
-@requires_resuming_trainer
 def test_a_backup_made_by_keras_resumes_at_its_epoch(tmp_path):
     model = classifier()
     fit(model, epochs=1)
@@ -164,7 +160,6 @@ def test_a_backup_made_by_keras_resumes_at_its_epoch(tmp_path):
     assert int(resumed.optimizer.iterations.numpy()) == 12
 
 
-@requires_resuming_trainer
 def test_double_checkpoint_falls_back_on_the_previous_backup(tmp_path):
     reference = classifier()
     fit(reference)

@@ -17,7 +17,6 @@ import pytest
 from gradfit import keras
 from gradfit.keras import layers
 from gradfit.keras.saving.atomic_file import is_temporary
-from resuming import requires_resuming_trainer
 
 pytestmark = pytest.mark.skipif(not hasattr(signal, "SIGKILL"), reason="needs POSIX signals")
 
@@ -106,7 +105,6 @@ def test_kills_inside_saves_leave_every_file_loadable(tmp_path):
     assert any(".keras." in name for name in left)
 
 
-@requires_resuming_trainer
 def test_killed_training_resumes_to_the_weights_of_an_uninterrupted_run(tmp_path):
     reference_dir, workdir = tmp_path / "reference", tmp_path / "interrupted"
     reference_dir.mkdir()

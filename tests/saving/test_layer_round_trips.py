@@ -105,16 +105,10 @@ CASES = {
 }
 # Not layers a model is built from: the base class and the Input layer every case already has.
 ABSTRACT = (L.Layer, L.InputLayer)
-# Layers whose config, once the layer is rebuilt from a config, cannot be written again: Layer.get_config's
-# automatic config (for layers without their own get_config) sees the DTypePolicy object `from_config`
-# passed as `dtype` and refuses it. The fix belongs in gradfit/keras/layers/layer.py.
-AUTO_CONFIG_BUG = {L.Identity, L.Add, L.Average, L.Maximum, L.Minimum, L.Multiply, L.Subtract}
 
 
 def cases():
-    return [pytest.param(cls, id=cls.__name__, marks=pytest.mark.xfail(
-        cls in AUTO_CONFIG_BUG, raises=NotImplementedError, strict=True,
-        reason="Layer.get_config refuses the dtype policy of a layer made by from_config")) for cls in CASES]
+    return [pytest.param(cls, id=cls.__name__) for cls in CASES]
 
 
 def build(make_layer, inputs_and_call, seed=0):

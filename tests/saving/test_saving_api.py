@@ -91,10 +91,7 @@ def test_optimizer_slots_come_back_and_the_next_step_is_identical(name, tmp_path
 
 @pytest.mark.parametrize("kind_metric", [
     "sparse_categorical_accuracy",
-    pytest.param(keras.metrics.SparseCategoricalAccuracy, marks=pytest.mark.xfail(
-        strict=True, reason="compile() renames the user's Metric object in a multi-output model (it becomes "
-                            "'kind_sparse_categorical_accuracy'), so its saved config carries the prefix; the fix "
-                            "belongs in gradfit/keras/compile_utils.py (Keras leaves the user's object unchanged)")),
+    keras.metrics.SparseCategoricalAccuracy,
 ])
 def test_compile_arguments_come_back(kind_metric, tmp_path):
     a, b = keras.Input((4,), name="a"), keras.Input((2,), name="b")
@@ -382,8 +379,6 @@ def test_a_layer_with_its_own_save_and_load_of_variables(tmp_path):
     del keras.saving.get_custom_objects()["Tests>Transposed"]
 
 
-@pytest.mark.skipif(not hasattr(keras.Model, "save"), reason="Model.save/save_weights/load_weights/to_json and "
-                                                               "keras.models.load_model are not yet delegated to keras.saving")
 def test_the_model_methods_keras_users_call(tmp_path):
     x, y = data()
     model = classifier()

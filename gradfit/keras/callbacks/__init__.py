@@ -16,5 +16,6 @@ from .reduce_lr_on_plateau import ReduceLROnPlateau
 from .remote_monitor import RemoteMonitor
 from .terminate_on_nan import TerminateOnNaN
 
-__all__ = ["Callback", "CallbackList", "CSVLogger", "EarlyStopping", "History", "LambdaCallback",
-           "LearningRateScheduler", "ProgbarLogger", "ReduceLROnPlateau", "RemoteMonitor", "TerminateOnNaN"]
+__all__ = ["BackupAndRestore", "Callback", "CallbackList", "CSVLogger", "EarlyStopping", "History", "LambdaCallback",
+           "LearningRateScheduler", "ModelCheckpoint", "ProgbarLogger", "ReduceLROnPlateau", "RemoteMonitor",
+           "TerminateOnNaN"]

@@ -34,8 +34,9 @@ from .serialization import deserialize_keras_object
 
 def serialize(layer):
     """A layer's config in Keras 3's format (module, class_name, config, build_config)."""
-    config = {"module": "keras.layers", "class_name": type(layer).__name__, "config": layer.get_config(),
-              "registered_name": None}
+    from ..saving.serialization_lib import object_identity
+
+    config = {**object_identity(type(layer)), "config": layer.get_config()}
     build_config = layer.get_build_config() if layer.built else None
     if build_config is not None:
         config["build_config"] = build_config

@@ -511,12 +511,28 @@ class Layer(Tracking):
         if type(self).get_config is Layer.get_config and type(self).__init__ is not Layer.__init__:
             # A subclass without get_config(): its constructor arguments, when they are plain values.
             auto = self.__dict__.get("_auto_config")
-            if auto is None or not all(is_plain_config(v) for v in auto.values()):
+            # Only the arguments the base config does not already hold (e.g. a DTypePolicy given as dtype by
+            # from_config is serialized above) must be plain values.
+            extra = None if auto is None else {k: v for k, v in auto.items() if k not in config}
+            if extra is None or not all(is_plain_config(v) for v in extra.values()):
                 raise NotImplementedError(
                     f"Layer {type(self).__name__} cannot be recreated from its config automatically: override "
                     "`get_config()` to return its constructor arguments")
-            config.update({k: v for k, v in auto.items() if k != "dtype" or v is None})
+            config.update(extra)
         return config
+
+    # ---------------------------------------------------------------------------------------- saving
+    def save_own_variables(self, store):
+        """Write this layer's own variables into `store` (a Keras weights-file group), as Keras does."""
+        from ..saving.state_tree import save_own_variables
+
+        save_own_variables(self, store)
+
+    def load_own_variables(self, store):
+        """Read this layer's own variables from `store`, checking every shape before assigning."""
+        from ..saving.state_tree import load_own_variables
+
+        load_own_variables(self, store)
 
     @classmethod
     def from_config(cls, config):

@@ -3,6 +3,7 @@ from .model import Model
 from .functional import Functional
 from .sequential import Sequential
 from .summary import print_summary
+from ..saving.saving_api import load_model, model_from_json, save_model
 
 
 def clone_model(model, input_tensors=None, clone_function=None):
@@ -13,4 +14,5 @@ def clone_model(model, input_tensors=None, clone_function=None):
     return type(model).from_config(model.get_config())
 
 
-__all__ = ["Model", "Functional", "Sequential", "clone_model", "print_summary"]
+__all__ = ["Model", "Functional", "Sequential", "clone_model", "load_model", "model_from_json", "print_summary",
+           "save_model"]

@@ -99,6 +99,31 @@ class Model(Trainer, Layer):
         print_summary(self, line_length=line_length, positions=positions, print_fn=print_fn,
                       expand_nested=expand_nested, show_trainable=show_trainable, layer_range=layer_range)
 
+    # ---------------------------------------------------------------------------------------- saving
+    def save(self, filepath, overwrite=True, zipped=None, **kwargs):
+        """Save the architecture, weights and optimizer state in Keras 3's `.keras` format."""
+        from ..saving.saving_api import save_model
+
+        return save_model(self, filepath, overwrite=overwrite, zipped=zipped, **kwargs)
+
+    def save_weights(self, filepath, overwrite=True, max_shard_size=None):
+        """Save the weights to a `.weights.h5` file, in Keras 3's layout."""
+        from ..saving.saving_api import save_weights
+
+        return save_weights(self, filepath, overwrite=overwrite, max_shard_size=max_shard_size)
+
+    def load_weights(self, filepath, skip_mismatch=False, **kwargs):
+        """Load weights saved by `save_weights` (or by Keras 3), checked before anything is assigned."""
+        from ..saving.saving_api import load_weights
+
+        return load_weights(self, filepath, skip_mismatch=skip_mismatch, **kwargs)
+
+    def to_json(self, **kwargs):
+        """The model's configuration as a JSON string (`keras.models.model_from_json` rebuilds it)."""
+        from ..saving.saving_api import model_to_json
+
+        return model_to_json(self, **kwargs)
+
     def get_config(self):
         config = {"name": self.name, "trainable": self.trainable}
         if type(self).get_config is Model.get_config and type(self).__init__ is not Model.__init__:
