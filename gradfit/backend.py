@@ -207,3 +207,59 @@ def rng(seed=None):
 
 def set_seed(seed):
     random_state.set_seed(seed)
+
+
+# -------------------------------------------------------------------------------------- BLAS threads
+class _BlasThreads:
+    """How many threads NumPy's OpenBLAS uses, chosen per matrix product.
+
+    A small product gains little from a second thread and loses a lot when the cores are busy: a thread
+    that is not scheduled makes the whole product wait (a 784x128 product took 4x longer with two threads
+    than with one on a loaded 2-core machine). So products under `small_flops` run on one thread and
+    larger ones on up to `max_threads` (OpenBLAS's own setting at import, unless changed with
+    `tf.config.threading.set_intra_op_parallelism_threads`). Without OpenBLAS this does nothing.
+    """
+
+    small_flops = 1 << 24
+
+    def __init__(self):
+        self._set = None
+        self.max_threads = 1
+        self.current = None
+        try:
+            self._bind()
+        except (OSError, AttributeError, ValueError):
+            self._set = None
+
+    def _bind(self):
+        import ctypes
+
+        with open("/proc/self/maps") as maps:
+            paths = {line.split()[-1] for line in maps if "openblas" in line.lower() and "/" in line}
+        for path in paths:
+            lib = ctypes.CDLL(path)
+            for prefix in ("scipy_openblas", "openblas"):
+                for suffix in ("64_", ""):
+                    setter = getattr(lib, f"{prefix}_set_num_threads{suffix}", None)
+                    getter = getattr(lib, f"{prefix}_get_num_threads{suffix}", None)
+                    if setter is not None and getter is not None:
+                        setter.argtypes = [ctypes.c_int]
+                        self._set = setter
+                        self.max_threads = self.current = int(getter())
+                        return
+
+    def for_product(self, flops):
+        """Set the thread count for a product of `flops` floating-point operations."""
+        if self._set is None:
+            return
+        want = 1 if flops < self.small_flops else self.max_threads
+        if want != self.current:
+            self._set(want)
+            self.current = want
+
+    def set_max_threads(self, n):
+        self.max_threads = max(1, int(n))
+        self.current = None
+
+
+blas_threads = _BlasThreads()

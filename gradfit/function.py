@@ -1,5 +1,6 @@
 """`tf.function` and `tf.config`: accepted so TensorFlow code runs; gradfit always runs eagerly."""
 import functools
+import os
 
 
 def function(func=None, input_signature=None, autograph=True, jit_compile=None, reduce_retracing=False,
@@ -55,9 +56,13 @@ class _Config:
             return None
 
     class threading:
+        """Threads for one op: the most NumPy's BLAS uses for a large matrix product (small ones use one)."""
+
         @staticmethod
         def set_intra_op_parallelism_threads(n):
-            return None
+            from .backend import blas_threads
+
+            blas_threads.set_max_threads(n if n > 0 else (os.cpu_count() or 1))
 
         @staticmethod
         def set_inter_op_parallelism_threads(n):
@@ -65,7 +70,9 @@ class _Config:
 
         @staticmethod
         def get_intra_op_parallelism_threads():
-            return 0
+            from .backend import blas_threads
+
+            return blas_threads.max_threads
 
         @staticmethod
         def get_inter_op_parallelism_threads():

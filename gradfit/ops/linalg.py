@@ -3,6 +3,7 @@ import string
 
 import numpy as np
 
+from ..backend import blas_threads
 from .core import ACTIVE, InvalidArgumentError, Primitive, Tensor, defgrad, output, record, value
 from . import array as A
 from . import math as M
@@ -16,6 +17,7 @@ def _matmul_value(a, b, ta, tb):
         a = a.swapaxes(-1, -2)
     if tb:
         b = b.swapaxes(-1, -2)
+    blas_threads.for_product(2 * max(a.size, b.size) * b.shape[-1])
     if a.ndim > 2 and b.ndim == 2:
         # One large GEMM instead of NumPy's loop of small ones over the leading axes.
         return np.matmul(a.reshape(-1, a.shape[-1]), b).reshape(a.shape[:-1] + (b.shape[-1],))

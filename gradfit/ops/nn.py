@@ -3,7 +3,7 @@ import math as _pymath
 
 import numpy as np
 
-from ..backend import rng
+from ..backend import blas_threads, rng
 from .core import ACTIVE, InvalidArgumentError, Primitive, Tensor, defgrad, normalize_axis, output, record, value
 from . import array as A
 from . import math as M
@@ -73,6 +73,7 @@ def dense(inputs, kernel, bias=None, activation=None):
     kv = kernel._value
     if xv.ndim < 2 or xv.shape[-1] != kv.shape[0]:
         raise InvalidArgumentError(f"dense: input shape {xv.shape} does not match kernel shape {kv.shape}")
+    blas_threads.for_product(2 * xv.size * kv.shape[1])
     if xv.ndim > 2:
         out = np.matmul(xv.reshape(-1, xv.shape[-1]), kv).reshape(xv.shape[:-1] + (kv.shape[1],))
     else:
