@@ -92,7 +92,8 @@ class Tensor:
 
     @property
     def shape(self):
-        return TensorShape(self._value.shape)
+        # A NumPy shape is already a tuple of ints: no per-dimension conversion.
+        return tuple.__new__(TensorShape, self._value.shape)
 
     @property
     def dtype(self):

@@ -401,8 +401,9 @@ class Trainer:
 
 
 def _batch_size(x):
-    first = nest.flatten(x)[0]
-    return int(first.shape[0]) if getattr(first, "shape", ()) else 1
+    first = x if x.__class__ is Tensor else nest.flatten(x)[0]
+    shape = first._value.shape if isinstance(first, Tensor) else getattr(first, "shape", ())
+    return int(shape[0]) if shape else 1
 
 
 def _as_tensors(data):

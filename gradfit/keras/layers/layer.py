@@ -480,8 +480,9 @@ class Layer(Tracking):
     def losses(self):
         """Losses from `add_loss` and activity regularizers in the last call, then weight penalties."""
         losses = list(self._losses)
-        for layer in self._flatten_layers(include_self=False):
-            losses.extend(layer._losses)
+        if _LAYERS_WITH_LOSSES:  # only then can a sublayer hold losses from its last call
+            for layer in self._flatten_layers(include_self=False):
+                losses.extend(layer._losses)
         for variable in self.trainable_weights:
             if variable.regularizer is not None:
                 losses.append(variable.regularizer(variable))

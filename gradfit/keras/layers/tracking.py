@@ -255,6 +255,9 @@ class Tracking:
     @property
     def weights(self):
         """This layer's weights (trainable ones first), then its sublayers', without duplicates."""
+        if not self._layers:
+            # A leaf layer: tracking already keeps each variable once, in one of the two lists.
+            return self._trainable_variables + self._non_trainable_variables
         weights = []
         seen = set()
         for w in self._trainable_variables + self._non_trainable_variables:

@@ -203,6 +203,14 @@ class LossFunctionWrapper(Loss):
         self.fn = fn
         self._fn_kwargs = kwargs
 
+    def _labels(self, y_true, dtype):
+        if getattr(self.fn, "takes_class_ids", False):
+            if not isinstance(y_true, Tensor):
+                y_true = Tensor(np.asarray(y_true))
+            if y_true._value.dtype.kind in "iu":
+                return y_true
+        return super()._labels(y_true, dtype)
+
     def call(self, y_true, y_pred):
         y_true, y_pred = squeeze_or_expand_to_same_rank(y_true, y_pred)
         return self.fn(y_true, y_pred, **self._fn_kwargs)

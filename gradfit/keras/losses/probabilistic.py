@@ -194,6 +194,11 @@ def sparse_categorical_crossentropy(y_true, y_pred, from_logits=False, ignore_cl
     return res
 
 
+# Integer class ids reach this function as they are (a Loss wrapping it does not cast them to float):
+# Keras's round trip through float changes nothing but time.
+sparse_categorical_crossentropy.takes_class_ids = True
+
+
 # ------------------------------------------------------------------------------- KL, Poisson
 def kl_divergence(y_true, y_pred):
     """sum(y_true * log(y_true / y_pred)) over the last axis, both clipped to [epsilon, 1]."""
@@ -297,12 +302,6 @@ class SparseCategoricalCrossentropy(LossFunctionWrapper):
         self.from_logits = from_logits
         self.ignore_class = ignore_class
         self.axis = axis
-
-    def _labels(self, y_true, dtype):
-        # Integer class ids stay integers: Keras's round trip through float changes nothing but time.
-        if not isinstance(y_true, Tensor):
-            y_true = Tensor(np.asarray(y_true))
-        return y_true if y_true._value.dtype.kind in "iu" else super()._labels(y_true, dtype)
 
     def get_config(self):
         config = Loss.get_config(self)

@@ -97,6 +97,13 @@ class Mean(Metric):
         self.count = self.add_variable(shape=(), initializer="zeros", dtype=self.dtype, name="count")
 
     def update_state(self, values, sample_weight=None):
+        if (values.__class__ is Tensor and values._value.ndim == 0 and getattr(values, "_keras_mask", None) is None
+                and (sample_weight is None or type(sample_weight) in (int, float))):
+            # One scalar with a plain weight (the trainer's loss tracker, every step): no array work.
+            weight = 1 if sample_weight is None else sample_weight
+            add_to(self.total, values._value.astype(self.total._value.dtype, copy=False) * weight)
+            add_to(self.count, weight)
+            return
         values, sample_weight = samplewise_values(values, sample_weight, np.mean, self.total._value.dtype, self)
         self._accumulate(values, sample_weight)
 
