@@ -7,6 +7,7 @@ with several outputs, per-output losses are tracked as `<output>_loss` and metri
 """
 from .. import nest
 from ..ops import math as M
+from ..tensor import Tensor
 
 
 def _is_binary_or_sparse(y_true, y_pred):
@@ -71,6 +72,8 @@ def _per_output(spec, output_names, num_outputs, what):
 
 def _aligned(output_names, y_true, y_pred, sample_weight=None):
     """(predictions, targets, sample weights, names) as lists aligned with the model's outputs."""
+    if isinstance(y_pred, Tensor) and not isinstance(y_true, (list, tuple, dict)):
+        return [y_pred], [y_true], [sample_weight], None  # one output: nothing to align
     preds = nest.flatten(y_pred)
     n = len(preds)
     names = output_names if output_names and len(output_names) == n else None

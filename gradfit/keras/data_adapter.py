@@ -170,8 +170,14 @@ class ArrayBatches:
         self.shuffle = shuffle
         self.num_batches = max(1, math.ceil(self.num_samples / self.batch_size)) if self.num_samples else 0
         self._flat = nest.flatten(self.data)
+        x, y, sw = self.data
+        self._plain = isinstance(x, np.ndarray) and (y is None or isinstance(y, np.ndarray)) and sw is None
 
     def _batch(self, key):
+        x, y, sw = self.data
+        if self._plain:
+            # The common case, one array of inputs and one of targets: no structure walks.
+            return (Tensor(x[key]), Tensor(y[key])) if y is not None else Tensor(x[key])
         flat = [None if a is None else Tensor(a[key]) for a in self._flat]
         return pack_x_y_sample_weight(*nest.pack_sequence_as(self.data, flat))
 
