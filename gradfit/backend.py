@@ -213,14 +213,16 @@ def set_seed(seed):
 class _BlasThreads:
     """How many threads NumPy's OpenBLAS uses, chosen per matrix product.
 
-    A small product gains little from a second thread and loses a lot when the cores are busy: a thread
-    that is not scheduled makes the whole product wait (a 784x128 product took 4x longer with two threads
-    than with one on a loaded 2-core machine). So products under `small_flops` run on one thread and
-    larger ones on up to `max_threads` (OpenBLAS's own setting at import, unless changed with
-    `tf.config.threading.set_intra_op_parallelism_threads`). Without OpenBLAS this does nothing.
+    A small product gains nothing from a second thread and loses when the cores are busy (a thread that
+    is not scheduled makes the whole product wait), so products under `small_flops` run on one thread and
+    larger ones on up to `max_threads`: OpenBLAS's own setting at import, or what
+    `tf.config.threading.set_intra_op_parallelism_threads(n)` sets. On a machine whose cores other work
+    keeps busy, setting 1 there avoids multi-millisecond stalls. The choice depends only on the product's
+    size, so a run stays bitwise repeatable (one and two threads round differently). Without OpenBLAS
+    this does nothing.
     """
 
-    small_flops = 1 << 24
+    small_flops = 1 << 22
 
     def __init__(self):
         self._set = None

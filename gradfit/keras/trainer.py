@@ -159,7 +159,10 @@ class Trainer:
     def _flatten_in_order(self, logs):
         """Logs as a list in `metrics` order (a scalar when there is only the loss), as Keras returns."""
         names = self._ordered_names()
-        values = [logs[n] for n in names if n in logs] + [logs[k] for k in sorted(logs) if k not in names]
+        values = [logs[n] for n in names if n in logs]
+        if len(values) < len(logs):
+            known = set(names)
+            values += [logs[k] for k in sorted(logs) if k not in known]
         return values[0] if len(values) == 1 else values
 
     # ---------------------------------------------------------------------------------- the step seam
