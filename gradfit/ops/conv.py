@@ -94,9 +94,17 @@ _patches_grad = Primitive("ExtractImagePatchesGrad")
 def extract_patches(x, plan):
     """(N, OH, OW, KH*KW*C): every window of x flattened in (row, column, channel) order."""
     v = value(x)
-    view = _window_view(_padded(v, plan, 0), plan)
-    n, oh, ow = view.shape[:3]
-    out = np.ascontiguousarray(view).reshape(n, oh, ow, -1)
+    xp = _padded(v, plan, 0)
+    oh, ow, kh, kw = plan[:4]
+    n, c = v.shape[0], v.shape[3]
+    if c < 8:
+        # Few channels: one strided copy per window position (a copy of the 6-D window view would move
+        # runs of only `c` floats at a time).
+        out = np.empty((n, oh, ow, kh * kw * c), dtype=v.dtype)
+        for k, key in enumerate(_window_slices(plan)):
+            out[:, :, :, k * c:(k + 1) * c] = xp[key]
+    else:
+        out = np.ascontiguousarray(_window_view(xp, plan)).reshape(n, oh, ow, -1)
     return output(_patches, out, (x,), {"plan": plan, "shape": v.shape})
 
 
