@@ -6,12 +6,15 @@ import importlib
 
 from ..tensor import Variable
 
-_SUBMODULES = ("activations", "backend", "callbacks", "constraints", "datasets", "initializers",
-               "layers", "losses", "metrics", "models", "ops", "optimizers", "random", "regularizers", "saving",
-               "utils")
+_SUBMODULES = ("activations", "backend", "callbacks", "config", "constraints", "datasets", "initializers",
+               "layers", "losses", "metrics", "mixed_precision", "models", "ops", "optimizers", "random",
+               "regularizers", "saving", "utils")
 _NAMES = {
-    "Input": "layers", "InputLayer": "layers", "Layer": "layers",
+    "Input": "layers", "InputLayer": "layers", "InputSpec": "layers", "Layer": "layers",
+    "KerasTensor": "layers", "DTypePolicy": "mixed_precision",
     "Model": "models", "Sequential": "models",
+    "Loss": "losses", "Metric": "metrics", "Optimizer": "optimizers",
+    "Initializer": "initializers", "Regularizer": "regularizers", "Constraint": "constraints",
 }
 
 

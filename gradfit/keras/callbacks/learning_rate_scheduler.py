@@ -4,6 +4,7 @@ import numbers
 from ...tensor import Tensor
 from .callback import Callback
 from .optimizer_learning_rate import log_learning_rates, optimizers_of, read_learning_rate, write_learning_rate
+from ..utils.progbar import print_msg
 
 
 class LearningRateScheduler(Callback):
@@ -30,8 +31,7 @@ class LearningRateScheduler(Callback):
             learning_rate = self._update_learning_rate(optimizer, epoch)
             if self.verbose > 0:
                 which = f"{name} learning rate" if name else "learning rate"
-                print(f"\nEpoch {epoch + 1}: LearningRateScheduler setting {which} to {learning_rate}.",
-                      flush=True)
+                print_msg(f"\nEpoch {epoch + 1}: LearningRateScheduler setting {which} to {learning_rate}.")
 
     def on_epoch_end(self, epoch, logs=None):
         log_learning_rates(self.model, {} if logs is None else logs)

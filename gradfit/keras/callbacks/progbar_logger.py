@@ -1,6 +1,7 @@
 """keras.callbacks.ProgbarLogger: the progress bar fit(), evaluate() and predict() print."""
 from ..utils.progbar import Progbar
 from .callback import Callback
+from ..utils.progbar import print_msg
 
 
 class ProgbarLogger(Callback):
@@ -41,7 +42,7 @@ class ProgbarLogger(Callback):
         self._reset_progbar()
         self._maybe_init_progbar()
         if self.verbose and self.epochs > 1:
-            print(f"Epoch {epoch + 1}/{self.epochs}", flush=True)
+            print_msg(f"Epoch {epoch + 1}/{self.epochs}")
 
     def on_train_batch_end(self, batch, logs=None):
         self._update_progbar(batch, logs)

@@ -4,6 +4,7 @@ import warnings
 from ...tensor import constant
 from .monitor_callback import MonitorCallback
 from .optimizer_learning_rate import log_learning_rates, optimizers_of, read_learning_rate, write_learning_rate
+from ..utils.progbar import print_msg
 
 
 class ReduceLROnPlateau(MonitorCallback):
@@ -86,6 +87,5 @@ class ReduceLROnPlateau(MonitorCallback):
         write_learning_rate(optimizer, new_lr)
         if self.verbose > 0:
             name_part = f" {name}" if name else ""
-            print(f"\nEpoch {epoch + 1}: ReduceLROnPlateau reducing{name_part} learning rate to {new_lr}.",
-                  flush=True)
+            print_msg(f"\nEpoch {epoch + 1}: ReduceLROnPlateau reducing{name_part} learning rate to {new_lr}.")
         return True

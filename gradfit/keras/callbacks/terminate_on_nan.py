@@ -2,6 +2,7 @@
 import math
 
 from .callback import Callback
+from ..utils.progbar import print_msg
 
 
 class TerminateOnNaN(Callback):
@@ -23,5 +24,5 @@ class TerminateOnNaN(Callback):
         if self.raise_error:
             raise RuntimeError(f"NaN or Inf loss encountered at batch {batch}. Loss value: {loss}. "
                                "Terminating training immediately.")
-        print(f"Batch {batch}: Invalid loss, terminating training", flush=True)
+        print_msg(f"Batch {batch}: Invalid loss, terminating training")
         self.model.stop_training = True

@@ -3,6 +3,7 @@
 Each family of layers lives in its own module, imported here with one line.
 """
 from .input_spec import InputSpec
+from .keras_tensor import KerasTensor
 from .layer import Layer
 from .input_layer import Input, InputLayer
 from .core import Activation, Dense, Embedding, Identity, Masking

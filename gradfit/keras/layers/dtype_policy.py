@@ -51,10 +51,18 @@ class DTypePolicy:
         return f'<DTypePolicy "{self._name}">'
 
 
+# The policy of layers made without `dtype=` (keras.config.set_dtype_policy); None: the floatx() policy.
+_global_policy = [None]
+
+
+def set_global_policy(policy):
+    _global_policy[0] = policy
+
+
 def get(identifier):
-    """A DTypePolicy from None (floatx), a name, a dtype, a policy or a serialized policy dict."""
+    """A DTypePolicy from None (the global policy), a name, a dtype, a policy or a serialized policy dict."""
     if identifier is None:
-        return DTypePolicy()
+        return _global_policy[0] or DTypePolicy()
     if isinstance(identifier, DTypePolicy):
         return identifier
     if isinstance(identifier, dict):

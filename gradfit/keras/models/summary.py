@@ -3,6 +3,7 @@ import re
 import shutil
 
 from ... import nest
+from ..utils.progbar import print_msg
 
 _WORD = re.compile(r"\s*\S+\s*")
 
@@ -12,7 +13,7 @@ def print_summary(model, line_length=None, positions=None, print_fn=None, expand
     """Print the summary, or pass it to `print_fn` as one string (as Keras 3 does)."""
     text = summary_text(model, line_length, positions, expand_nested, show_trainable, layer_range)
     if print_fn is None:
-        print(text, end="")
+        print_msg(text, line_break=False)
     else:
         print_fn(text)
 

@@ -161,6 +161,11 @@ class Progbar:
 
     @staticmethod
     def _write(message):
+        if not INTERACTIVE_LOGGING[0]:
+            import logging
+
+            logging.getLogger("keras").info(message.strip("\r\n\b"))
+            return
         try:
             sys.stdout.write(message)
         except UnicodeEncodeError:
@@ -190,3 +195,19 @@ def _format_time(time_per_unit, unit_name):
     if time_per_unit >= 1e-3:
         return f" {time_per_unit * 1000.0:.0f}ms/{unit_name}"
     return f" {time_per_unit * 1000000.0:.0f}us/{unit_name}"
+
+
+# Whether progress bars, summaries and callback messages go to stdout (True, the default) or to Python's
+# `logging` ('keras' logger, level INFO); set by keras.config.enable/disable_interactive_logging().
+INTERACTIVE_LOGGING = [True]
+
+
+def print_msg(message, line_break=True):
+    """Writes a message where Keras writes its messages: stdout, or the 'keras' logger when interactive
+    logging is disabled."""
+    if INTERACTIVE_LOGGING[0]:
+        Progbar._write(message + "\n" if line_break else message)
+    else:
+        import logging
+
+        logging.getLogger("keras").info(message)
