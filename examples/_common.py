@@ -69,6 +69,32 @@ def judge_digits(classifier, images, threshold=0.9):
             "digits_covered": int(len(np.unique(probs.argmax(axis=1)[confident])))}
 
 
+def gan_command_line(doc, argv):
+    """The GAN examples' options (--epochs, --classifier besides --quick and --seed): (args, epochs)."""
+    args_parser = parser(doc)
+    args_parser.add_argument("--epochs", type=int, default=200)
+    args_parser.add_argument("--classifier", default=CLASSIFIER_WEIGHTS,
+                             help="weights saved by classify_digits_fit.py (trained here if missing)")
+    args = args_parser.parse_args(argv)
+    return args, 20 if args.quick else args.epochs
+
+
+def gan_dataset(batch_size):
+    """The training digits scaled to [-1, 1] (a tanh generator's range), shuffled, in full batches."""
+    import gradfit as tf
+
+    (x_train, _), _ = digit_images()
+    x_train = x_train * 2.0 - 1.0
+    return tf.data.Dataset.from_tensor_slices(x_train).shuffle(len(x_train)).batch(batch_size, drop_remainder=True)
+
+
+def generated_digits_bar(judged, quick):
+    """The GAN examples' quality bar on judge_digits' verdict: (description, met)."""
+    fraction_bar, covered_bar = (0.3, 8) if quick else (0.7, 10)
+    met = judged["confident_fraction"] >= fraction_bar and judged["digits_covered"] >= covered_bar
+    return f"confident fraction >= {fraction_bar}, covering >= {covered_bar} digits", met
+
+
 # -------------------------------------------------------------------------------------------- CartPole
 class CartPole:
     """CartPole-v1 (Barto, Sutton & Anderson, 1983) with gymnasium's equations, constants and API: push the

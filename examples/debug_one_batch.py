@@ -20,7 +20,6 @@ Quality bar (full mode): the batch is overfit (loss < 0.01, accuracy 1.0) within
 model has no non-finite value; the first non-finite value in each broken model is attributed to the layer
 that was broken. Quick mode: the same within 100 steps.
 """
-import numpy as np
 
 import gradfit as tf
 from gradfit import keras

@@ -18,7 +18,8 @@ import time
 import gradfit as tf
 from gradfit import keras
 
-from _common import CLASSIFIER_WEIGHTS, digit_classifier, digit_images, exit_code, finish, judge_digits, parser
+from _common import (digit_classifier, exit_code, finish, gan_command_line, gan_dataset, generated_digits_bar,
+                     judge_digits)
 
 LATENT_DIM = 32
 BATCH_SIZE = 64
@@ -97,18 +98,9 @@ class GANTrainer:
 
 
 def main(argv=None):
-    args_parser = parser(__doc__)
-    args_parser.add_argument("--epochs", type=int, default=200)
-    args_parser.add_argument("--classifier", default=CLASSIFIER_WEIGHTS,
-                             help="weights saved by classify_digits_fit.py (trained here if missing)")
-    args = args_parser.parse_args(argv)
-    epochs = 20 if args.quick else args.epochs
-
+    args, epochs = gan_command_line(__doc__, argv)
     keras.utils.set_random_seed(args.seed)
-    (x_train, _), _ = digit_images()
-    x_train = x_train * 2.0 - 1.0  # the generator's tanh range
-    dataset = tf.data.Dataset.from_tensor_slices(x_train).shuffle(len(x_train)).batch(BATCH_SIZE,
-                                                                                        drop_remainder=True)
+    dataset = gan_dataset(BATCH_SIZE)
     gan = GANTrainer()
     classifier = digit_classifier(args.classifier)
     before = judge_digits(classifier, gan.sample(1000))
@@ -125,10 +117,7 @@ def main(argv=None):
     results = {"confident fraction before training": before["confident_fraction"],
                "confident fraction after training": after["confident_fraction"],
                "digits covered after training": after["digits_covered"], "training seconds": seconds}
-    fraction_bar, covered_bar = (0.3, 8) if args.quick else (0.7, 10)
-    met = after["confident_fraction"] >= fraction_bar and after["digits_covered"] >= covered_bar
-    return finish(results, f"confident fraction >= {fraction_bar}, covering >= {covered_bar} digits", met,
-                  args.quick)
+    return finish(results, *generated_digits_bar(after, args.quick), args.quick)
 
 
 if __name__ == "__main__":

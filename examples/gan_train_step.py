@@ -19,7 +19,8 @@ import time
 import gradfit as tf
 from gradfit import keras
 
-from _common import CLASSIFIER_WEIGHTS, digit_classifier, digit_images, exit_code, finish, judge_digits, parser
+from _common import (digit_classifier, exit_code, finish, gan_command_line, gan_dataset, generated_digits_bar,
+                     judge_digits)
 from gan_custom_loop import (BATCH_SIZE, LATENT_DIM, build_discriminator, build_generator, discriminator_loss,
                              generator_loss)
 
@@ -90,18 +91,9 @@ class DigitJudge(keras.callbacks.Callback):
 
 
 def main(argv=None):
-    args_parser = parser(__doc__)
-    args_parser.add_argument("--epochs", type=int, default=200)
-    args_parser.add_argument("--classifier", default=CLASSIFIER_WEIGHTS,
-                             help="weights saved by classify_digits_fit.py (trained here if missing)")
-    args = args_parser.parse_args(argv)
-    epochs = 20 if args.quick else args.epochs
-
+    args, epochs = gan_command_line(__doc__, argv)
     keras.utils.set_random_seed(args.seed)
-    (x_train, _), _ = digit_images()
-    x_train = x_train * 2.0 - 1.0  # the generator's tanh range
-    dataset = tf.data.Dataset.from_tensor_slices(x_train).shuffle(len(x_train)).batch(BATCH_SIZE,
-                                                                                        drop_remainder=True)
+    dataset = gan_dataset(BATCH_SIZE)
     gan = GAN(build_discriminator(), build_generator(), LATENT_DIM, seed=args.seed)
     gan.compile(d_optimizer=keras.optimizers.Adam(1e-3, beta_1=0.5),
                 g_optimizer=keras.optimizers.Adam(1e-3, beta_1=0.5),
@@ -118,10 +110,7 @@ def main(argv=None):
                "last epoch g_loss": history.history["g_loss"][-1],
                "confident fraction after training": judged["confident_fraction"],
                "digits covered after training": judged["digits_covered"], "training seconds": seconds}
-    fraction_bar, covered_bar = (0.3, 8) if args.quick else (0.7, 10)
-    met = judged["confident_fraction"] >= fraction_bar and judged["digits_covered"] >= covered_bar
-    return finish(results, f"confident fraction >= {fraction_bar}, covering >= {covered_bar} digits", met,
-                  args.quick)
+    return finish(results, *generated_digits_bar(judged, args.quick), args.quick)
 
 
 if __name__ == "__main__":
