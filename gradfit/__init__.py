@@ -70,17 +70,20 @@ class TensorSpec:
         self.name = name
 
     def is_compatible_with(self, x):
-        shape = tuple(x.shape)
-        return len(shape) == len(self.shape) and all(a is None or a == b for a, b in zip(self.shape, shape))
+        """Whether a tensor, array or spec `x` fits: its dtype (when it has one) and a compatible shape."""
+        dtype = getattr(x, "dtype", None)
+        if dtype is not None and as_dtype(dtype) != self.dtype:
+            return False
+        return self.shape.is_compatible_with(getattr(x, "shape", x))
 
     def __eq__(self, other):
         return isinstance(other, TensorSpec) and self.shape == other.shape and self.dtype == other.dtype
 
     def __hash__(self):
-        return hash((tuple(self.shape), self.dtype.name))
+        return hash((self.shape, self.dtype.name))
 
     def __repr__(self):
-        return f"TensorSpec(shape={tuple(self.shape)}, dtype=tf.{self.dtype.name}, name={self.name!r})"
+        return f"TensorSpec(shape={self.shape}, dtype=tf.{self.dtype.name}, name={self.name!r})"
 
 
 def __getattr__(name):

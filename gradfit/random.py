@@ -1,3 +1,3 @@
 """`tf.random`: seeded random tensors."""
 from .ops.random import (categorical, gamma, normal, poisson, set_seed, shuffle, stateless_normal,
-                         stateless_uniform, truncated_normal, uniform)
+                         stateless_truncated_normal, stateless_uniform, truncated_normal, uniform)

@@ -11,13 +11,18 @@ from . import backend
 
 
 class TensorShape(tuple):
-    """A tuple of dimensions (None where unknown), with TensorFlow's TensorShape helpers."""
+    """A tuple of dimensions (None where unknown), with TensorFlow's TensorShape helpers.
+    `TensorShape(None)` is a shape of unknown rank."""
 
     __slots__ = ()
 
     def __new__(cls, dims=()):
         if dims is None:
-            dims = ()
+            return UNKNOWN_SHAPE
+        if isinstance(dims, UnknownShape):
+            return dims
+        if isinstance(dims, (int, np.integer)):
+            dims = (dims,)
         return tuple.__new__(cls, tuple(None if d is None else int(d) for d in dims))
 
     @property
@@ -46,7 +51,49 @@ class TensorShape(tuple):
     def is_fully_defined(self):
         return all(d is not None for d in self)
 
+    def is_compatible_with(self, other):
+        """True when some fully defined shape could be both: same rank, and equal wherever both are known."""
+        other = TensorShape(other)
+        if self.rank is None or other.rank is None:
+            return True
+        return len(self) == len(other) and all(a is None or b is None or a == b for a, b in zip(self, other))
+
+    def assert_is_compatible_with(self, other):
+        if not self.is_compatible_with(other):
+            raise ValueError(f"Shapes {self} and {other} are incompatible")
+
+    def merge_with(self, other):
+        """The most specific shape compatible with both; ValueError when they are not compatible."""
+        other = TensorShape(other)
+        if self.rank is None:
+            return other
+        if other.rank is None:
+            return self
+        if not self.is_compatible_with(other):
+            raise ValueError(f"Shapes {self} and {other} are not compatible")
+        return TensorShape([a if a is not None else b for a, b in zip(self, other)])
+
+    def concatenate(self, other):
+        other = TensorShape(other)
+        if self.rank is None or other.rank is None:
+            return UNKNOWN_SHAPE
+        return TensorShape(tuple(self) + tuple(other))
+
+    def with_rank(self, rank):
+        """This shape, if it can have `rank` dimensions (an unknown shape becomes [None] * rank)."""
+        if self.rank is None:
+            return TensorShape([None] * rank)
+        if len(self) != rank:
+            raise ValueError(f"Shape {self} must have rank {rank}")
+        return self
+
+    def assert_has_rank(self, rank):
+        if self.rank is not None and self.rank != rank:
+            raise ValueError(f"Shape {self} must have rank {rank}")
+
     def __eq__(self, other):
+        if isinstance(other, UnknownShape):
+            return False
         if isinstance(other, (list, tuple)):
             return tuple(self) == tuple(other)
         return NotImplemented
@@ -63,6 +110,59 @@ class TensorShape(tuple):
 
     def __repr__(self):
         return f"TensorShape({list(self)})"
+
+    def __str__(self):
+        return "(" + ", ".join(str(d) for d in self) + ("," if len(self) == 1 else "") + ")"
+
+
+class UnknownShape(TensorShape):
+    """`TensorShape(None)`: a shape whose rank is not known."""
+
+    __slots__ = ()
+
+    def __new__(cls):
+        return tuple.__new__(cls, ())
+
+    rank = property(lambda self: None)
+    ndims = property(lambda self: None)
+    dims = property(lambda self: None)
+
+    def as_list(self):
+        raise ValueError("as_list() is not defined on an unknown TensorShape.")
+
+    def __len__(self):
+        raise ValueError("Cannot take the length of shape with unknown rank.")
+
+    def __iter__(self):
+        raise ValueError("Cannot iterate over a shape with unknown rank.")
+
+    def __getitem__(self, key):
+        if isinstance(key, slice):
+            return self
+        return None
+
+    def num_elements(self):
+        return None
+
+    def is_fully_defined(self):
+        return False
+
+    def __eq__(self, other):
+        return isinstance(other, UnknownShape)
+
+    def __ne__(self, other):
+        return not isinstance(other, UnknownShape)
+
+    __hash__ = tuple.__hash__
+
+    def __repr__(self):
+        return "TensorShape(None)"
+
+    def __str__(self):
+        return "<unknown>"
+
+
+UNKNOWN_SHAPE = UnknownShape()
 
 
 class Tensor:

@@ -83,6 +83,17 @@ def test_random_is_repeatable_under_set_seed():
     assert c.shape == (1, 50) and c.mean() > 0.9
 
 
+def test_stateless_random_values_depend_only_on_the_seed():
+    a = tf.random.stateless_truncated_normal((2000,), seed=[1, 2], mean=1.0, stddev=0.5).numpy()
+    tf.random.normal((5,))  # the global generator moving on changes nothing
+    np.testing.assert_array_equal(tf.random.stateless_truncated_normal((2000,), seed=[1, 2], mean=1.0,
+                                                                       stddev=0.5).numpy(), a)
+    assert a.dtype == np.float32 and np.abs(a - 1.0).max() <= 1.0 and abs(a.mean() - 1.0) < 0.05
+    assert not np.array_equal(tf.random.stateless_truncated_normal((2000,), seed=[1, 3]).numpy(), a)
+    np.testing.assert_array_equal(tf.random.stateless_normal((4,), seed=(5, 6)).numpy(),
+                                  tf.random.stateless_normal((4,), seed=(5, 6)).numpy())
+
+
 @pytest.mark.parametrize("call, pattern", [
     (lambda: tf.add(tf.ones((32, 3)), tf.ones((8,))), r"incompatible shapes \(32, 3\) and \(8,\)"),
     (lambda: tf.matmul(tf.ones((32, 3)), tf.ones((8, 4))), r"In\[0\]: \[32, 3\], In\[1\]: \[8, 4\]"),

@@ -146,3 +146,32 @@ def test_ref_makes_tensors_hashable_keys():
     d = {a.ref(): "a"}
     assert d[a.ref()] == "a"
     assert a.ref().deref() is a
+
+
+def test_tensor_shape_of_unknown_rank_behaves_as_tensorflow():
+    unknown = tf.TensorShape(None)
+    assert repr(unknown) == "TensorShape(None)" and str(unknown) == "<unknown>"
+    assert unknown.rank is None and unknown.ndims is None and unknown.num_elements() is None
+    assert unknown == tf.TensorShape(None) and unknown != tf.TensorShape([])
+    assert not unknown.is_fully_defined() and unknown.is_compatible_with([1, 2])
+    with pytest.raises(ValueError, match="as_list\\(\\) is not defined on an unknown TensorShape"):
+        unknown.as_list()
+    with pytest.raises(ValueError, match="length of shape with unknown rank"):
+        len(unknown)
+    assert unknown.merge_with([1, 2]) == [1, 2] and unknown.with_rank(2) == [None, None]
+    assert tf.TensorSpec(None, "float32").is_compatible_with(tf.zeros((2, 3, 4)))
+
+
+def test_tensor_shape_helpers():
+    shape = tf.TensorShape([None, 3])
+    assert shape.merge_with([2, None]) == [2, 3] and shape.concatenate([4]) == [None, 3, 4]
+    assert shape.is_compatible_with([5, 3]) and not shape.is_compatible_with([5, 4])
+    assert not shape.is_compatible_with([5, 3, 1])
+    assert str(shape) == "(None, 3)" and str(tf.TensorShape([3])) == "(3,)"
+    with pytest.raises(ValueError, match=r"Shapes \(None, 3\) and \(2, 4\) are not compatible"):
+        shape.merge_with([2, 4])
+    with pytest.raises(ValueError, match=r"must have rank 3"):
+        shape.with_rank(3)
+    spec = tf.TensorSpec((None, 3), "float32")
+    assert spec.is_compatible_with(tf.zeros((7, 3))) and not spec.is_compatible_with(tf.zeros((7, 3), "int32"))
+    assert repr(spec) == "TensorSpec(shape=(None, 3), dtype=tf.float32, name=None)"

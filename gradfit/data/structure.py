@@ -6,47 +6,13 @@ as arrays. As in tf.data, a tuple is a structure and a list is a value to conver
 """
 from .. import TensorSpec, nest
 from ..backend import as_dtype
-from ..tensor import Tensor, TensorShape
+from ..tensor import UNKNOWN_SHAPE, Tensor, TensorShape, UnknownShape
 from . import host
 
 _ARRAY = host.ARRAY
 
 
 # ------------------------------------------------------------------------------------------------ specs
-class UnknownShape(TensorShape):
-    """TensorFlow's `TensorShape(None)`: a shape whose rank is not known."""
-
-    __slots__ = ()
-
-    def __new__(cls):
-        return tuple.__new__(cls, ())
-
-    rank = property(lambda self: None)
-    ndims = property(lambda self: None)
-    dims = property(lambda self: None)
-
-    def as_list(self):
-        raise ValueError("as_list() is not defined on an unknown TensorShape.")
-
-    def num_elements(self):
-        return None
-
-    def is_fully_defined(self):
-        return False
-
-    def __eq__(self, other):
-        return isinstance(other, UnknownShape)
-
-    def __ne__(self, other):
-        return not isinstance(other, UnknownShape)
-
-    __hash__ = tuple.__hash__
-
-    def __repr__(self):
-        return "TensorShape(None)"
-
-
-UNKNOWN_SHAPE = UnknownShape()
 
 
 class _UnknownRankSpec(TensorSpec):

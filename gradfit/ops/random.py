@@ -42,17 +42,20 @@ def uniform(shape, minval=0, maxval=None, dtype=None, seed=None, name=None):
     return Tensor((out * (hi - lo) + lo).astype(d, copy=False))
 
 
-def truncated_normal(shape, mean=0.0, stddev=1.0, dtype=None, seed=None, name=None):
-    """Normal values re-drawn until within two standard deviations of the mean."""
-    d = _float(dtype)
-    g = backend.rng(seed)
-    shape = _ints(shape)
+def _truncated_standard_normal(g, shape):
+    """Standard normal values from generator `g`, each re-drawn until within two of zero."""
     out = g.standard_normal(shape)
     bad = np.abs(out) > 2
     while bad.any():
         out[bad] = g.standard_normal(int(bad.sum()))
         bad = np.abs(out) > 2
-    return Tensor((out * float(value(stddev)) + float(value(mean))).astype(d))
+    return out
+
+
+def truncated_normal(shape, mean=0.0, stddev=1.0, dtype=None, seed=None, name=None):
+    """Normal values re-drawn until within two standard deviations of the mean."""
+    out = _truncated_standard_normal(backend.rng(seed), _ints(shape))
+    return Tensor((out * float(value(stddev)) + float(value(mean))).astype(_float(dtype)))
 
 
 def categorical(logits, num_samples, dtype=None, seed=None, name=None):
@@ -98,6 +101,12 @@ def stateless_normal(shape, seed, mean=0.0, stddev=1.0, dtype=None, name=None):
     d = _float(dtype)
     out = _stateless(seed).standard_normal(_ints(shape))
     return Tensor((out * stddev + mean).astype(d))
+
+
+def stateless_truncated_normal(shape, seed, mean=0.0, stddev=1.0, dtype=None, name=None):
+    """truncated_normal whose values depend only on `seed` (a pair of integers)."""
+    out = _truncated_standard_normal(_stateless(seed), _ints(shape))
+    return Tensor((out * float(value(stddev)) + float(value(mean))).astype(_float(dtype)))
 
 
 def stateless_uniform(shape, seed, minval=0, maxval=None, dtype=None, name=None):
