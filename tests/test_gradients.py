@@ -8,7 +8,7 @@ from hypothesis.extra.numpy import array_shapes, mutually_broadcastable_shapes
 
 import gradfit as tf
 from gradfit.autodiff.tape import Primitive
-from gradfit.ops import array, conv, linalg, math as gmath, nn, reduction
+from gradfit.ops import array, conv, decompositions, linalg, math as gmath, nn, reduction
 
 from gradcheck import check_gradient, recorded_primitives
 
@@ -76,6 +76,27 @@ def reduction_case(fn, values=normal, min_side=1):
 
 def not_near_integer_ratio(rng, shape):
     return rng.random(shape) * 0.5 + 0.25
+
+
+def with_singular_values(rng, shape):
+    """A random (batch of) matrices with singular values spread over [1, 3]: well conditioned, distinct."""
+    *batch, m, n = shape
+    k = min(m, n)
+    u = np.linalg.qr(rng.standard_normal((*batch, m, m)))[0][..., :k]
+    v = np.linalg.qr(rng.standard_normal((*batch, n, n)))[0][..., :k]
+    return (u * np.linspace(3.0, 1.0, k)) @ np.swapaxes(v, -1, -2)
+
+
+def with_eigenvalues(rng, shape):
+    """A random symmetric (batch of) matrices with eigenvalues spread over [-2, 3]."""
+    n = shape[-1]
+    q = np.linalg.qr(rng.standard_normal(shape))[0]
+    return (q * np.linspace(-2.0, 3.0, n)) @ np.swapaxes(q, -1, -2)
+
+
+def spd(x):
+    """A symmetric positive definite matrix built from any square x, differentiably."""
+    return tf.matmul(x, x, transpose_b=True) + 2.0 * tf.eye(x.shape[-1], dtype=x.dtype)
 
 
 CASES = {
@@ -164,6 +185,40 @@ CASES = {
     "det": fixed(tf.linalg.det, lambda r: r.standard_normal((3, 3)) + 2 * np.eye(3)),
     "trace": fixed(tf.linalg.trace, lambda r: r.standard_normal((3, 3))),
     "l2_normalize": fixed(lambda x: tf.linalg.l2_normalize(x, axis=1), lambda r: r.standard_normal((3, 4))),
+    "band_part": fixed(lambda x: tf.linalg.band_part(x, 1, 0), lambda r: r.standard_normal((2, 3, 4))),
+    "matvec": fixed(tf.linalg.matvec, lambda r: r.standard_normal((2, 3, 4)), lambda r: r.standard_normal((4,))),
+    "triangular_solve_lower": fixed(tf.linalg.triangular_solve, lambda r: r.standard_normal((3, 3)) + 3 * np.eye(3),
+                                    lambda r: r.standard_normal((2, 3, 2))),
+    "triangular_solve_upper_adjoint": fixed(lambda a, b: tf.linalg.triangular_solve(a, b, lower=False, adjoint=True),
+                                            lambda r: r.standard_normal((2, 3, 3)) + 3 * np.eye(3),
+                                            lambda r: r.standard_normal((3, 2))),
+    "cholesky": fixed(lambda x: tf.linalg.cholesky(spd(x)), lambda r: r.standard_normal((2, 3, 3))),
+    "cholesky_solve": fixed(lambda x, b: tf.linalg.cholesky_solve(tf.linalg.cholesky(spd(x)), b),
+                            lambda r: r.standard_normal((3, 3)), lambda r: r.standard_normal((3, 2))),
+    "logdet": fixed(lambda x: tf.linalg.logdet(spd(x)), lambda r: r.standard_normal((2, 3, 3))),
+    "slogdet": fixed(lambda x: tf.linalg.slogdet(x).log_abs_determinant, lambda r: with_singular_values(r, (2, 3, 3))),
+    # Decompositions are unique up to signs of vectors; squares of their entries are not.
+    "qr_square": fixed(lambda x: [tf.square(y) for y in tf.linalg.qr(x)], lambda r: with_singular_values(r, (3, 3))),
+    "qr_tall_batched": fixed(lambda x: [tf.square(y) for y in tf.linalg.qr(x)],
+                             lambda r: with_singular_values(r, (2, 4, 3))),
+    "qr_wide": fixed(lambda x: [tf.square(y) for y in tf.linalg.qr(x)], lambda r: with_singular_values(r, (3, 5))),
+    "qr_wide_r_only": fixed(lambda x: tf.linalg.qr(x, full_matrices=True).r, lambda r: with_singular_values(r, (2, 4))),
+    "eigh": fixed(lambda x: [tf.linalg.eigh(x)[0], tf.square(tf.linalg.eigh(x)[1])],
+                  lambda r: with_eigenvalues(r, (2, 4, 4))),
+    "eigh_lower_triangle": fixed(lambda x: tf.square(tf.linalg.eigh(x)[1]), lambda r: r.standard_normal((3, 3)) * 0.1
+                                 + with_eigenvalues(r, (3, 3))),
+    "eigvalsh": fixed(tf.linalg.eigvalsh, lambda r: with_eigenvalues(r, (3, 3))),
+    "svd_square": fixed(lambda x: [tf.square(y) for y in tf.linalg.svd(x)], lambda r: with_singular_values(r, (3, 3))),
+    "svd_tall_batched": fixed(lambda x: [tf.square(y) for y in tf.linalg.svd(x)],
+                              lambda r: with_singular_values(r, (2, 5, 3))),
+    "svd_wide": fixed(lambda x: [tf.square(y) for y in tf.linalg.svd(x)], lambda r: with_singular_values(r, (2, 4))),
+    "svd_wide_full_matrices": fixed(lambda x: [tf.square(y) for y in tf.linalg.svd(x, full_matrices=True)],
+                                    lambda r: with_singular_values(r, (3, 4))),
+    "svd_values_only": fixed(lambda x: tf.linalg.svd(x, compute_uv=False), lambda r: with_singular_values(r, (4, 3))),
+    "pinv": fixed(tf.linalg.pinv, lambda r: with_singular_values(r, (4, 3))),
+    "lstsq_tall": fixed(tf.linalg.lstsq, lambda r: with_singular_values(r, (4, 3)), lambda r: r.standard_normal((4, 2))),
+    "lstsq_wide_regularized": fixed(lambda a, b: tf.linalg.lstsq(a, b, l2_regularizer=0.1),
+                                    lambda r: with_singular_values(r, (2, 3)), lambda r: r.standard_normal((2, 2))),
     # nn
     "softmax": fixed(tf.nn.softmax, lambda r: r.standard_normal((3, 4))),
     "dense_relu": fixed(lambda x, w, b: nn.dense(x, w, b, activation="relu"), lambda r: away_from_zero(r, (3, 4)),
@@ -217,7 +272,7 @@ def test_gradient_matches_finite_differences(name, data, seed):
 
 def _all_primitives():
     found = {}
-    for module in (gmath, reduction, array, linalg, nn, conv):
+    for module in (gmath, reduction, array, linalg, decompositions, nn, conv):
         for _, obj in inspect.getmembers(module):
             if isinstance(obj, Primitive):
                 found[obj.name] = obj

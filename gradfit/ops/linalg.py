@@ -247,3 +247,115 @@ def l2_normalize(x, axis=None, epsilon=1e-12, name=None, dim=None):
     axis = dim if axis is None and dim is not None else axis
     sq = R.reduce_sum(M.square(x), axis=axis, keepdims=True)
     return M.multiply(x, M.rsqrt(M.maximum(sq, epsilon)))
+
+
+# ------------------------------------------------------------------ triangular solves and band parts
+def matrix_value(x, op, square=True):
+    """The NumPy value of a (batch of) matrices for `op`, checked as TensorFlow checks it: floating
+    dtype, rank >= 2 and, when `square`, square inner matrices."""
+    v = value(x)
+    if v.dtype.kind != "f":
+        raise InvalidArgumentError(f"{op}: expected a float16, float32 or float64 tensor, got dtype {v.dtype.name}")
+    if v.ndim < 2:
+        raise InvalidArgumentError(f"{op}: input must have rank >= 2, got shape {v.shape}")
+    if square and v.shape[-1] != v.shape[-2]:
+        raise InvalidArgumentError(f"{op}: input matrices must be square, got shape {v.shape}")
+    return v
+
+
+def adjoint(matrix, name=None):
+    """The conjugate transpose of the inner matrices (the transpose, for real tensors)."""
+    v = value(matrix)
+    if v.ndim < 2:
+        raise ValueError(f"adjoint: argument `matrix` must be a (batch) matrix of rank >= 2, got shape {v.shape}")
+    return matrix_transpose(matrix)
+
+
+def matvec(a, b, transpose_a=False, adjoint_a=False, a_is_sparse=False, b_is_sparse=False, name=None):
+    """a @ b for a (batch of) matrices a and a (batch of) vectors b, broadcasting leading axes."""
+    bv = value(b)
+    if bv.ndim < 1:
+        raise InvalidArgumentError(f"matvec: `b` must be a vector (rank >= 1), got shape {bv.shape}")
+    return A.squeeze(matmul(a, A.expand_dims(b, -1), transpose_a=transpose_a, adjoint_a=adjoint_a), -1)
+
+
+_band_part = Primitive("MatrixBandPart")
+
+
+def _band_mask(rows, cols, num_lower, num_upper):
+    offset = np.arange(cols)[None, :] - np.arange(rows)[:, None]  # column minus row
+    keep = np.ones((rows, cols), dtype=bool)
+    if num_lower >= 0:
+        keep &= offset >= -num_lower
+    if num_upper >= 0:
+        keep &= offset <= num_upper
+    return keep
+
+
+def band_part(input, num_lower, num_upper, name=None):
+    """The inner matrices with everything outside the band zeroed: `num_lower` subdiagonals and
+    `num_upper` superdiagonals kept (a negative count keeps the whole triangle)."""
+    v = value(input)
+    if v.ndim < 2:
+        raise InvalidArgumentError(f"band_part: input must be at least 2-dim, got shape {v.shape}")
+    rows, cols = v.shape[-2:]
+    num_lower, num_upper = int(value(num_lower)), int(value(num_upper))
+    if num_lower > rows:
+        raise InvalidArgumentError(
+            f"band_part: num_lower must be negative or at most the number of rows ({rows}), got {num_lower}")
+    if num_upper > cols:
+        raise InvalidArgumentError(
+            f"band_part: num_upper must be negative or at most the number of columns ({cols}), got {num_upper}")
+    out = np.where(_band_mask(rows, cols, num_lower, num_upper), v, np.zeros((), v.dtype))
+    return output(_band_part, out, (input,), {"num_lower": num_lower, "num_upper": num_upper})
+
+
+defgrad(_band_part, lambda g, ans, x, num_lower, num_upper: band_part(g, num_lower, num_upper))
+
+_triangular_solve = Primitive("MatrixTriangularSolve")
+
+
+def triangular_solve(matrix, rhs, lower=True, adjoint=False, name=None):
+    """x with matrix @ x = rhs (matrix^H @ x = rhs with `adjoint`), reading only the lower (or upper)
+    triangle of `matrix`; leading axes broadcast."""
+    a = matrix_value(matrix, "triangular_solve", square=False)
+    b = value(rhs)
+    if a.shape[-1] != a.shape[-2]:
+        raise InvalidArgumentError(
+            f"triangular_solve: matrices in the last two dimensions must be square, got shape {a.shape}")
+    if b.ndim < 2:
+        raise InvalidArgumentError(f"triangular_solve: rhs must have rank >= 2, got shape {b.shape}")
+    if a.shape[-1] != b.shape[-2]:
+        raise InvalidArgumentError(
+            f"triangular_solve: matrix of shape {a.shape} does not match rhs of shape {b.shape} "
+            f"({a.shape[-1]} vs. {b.shape[-2]} rows)")
+    lower, adjoint = bool(lower), bool(adjoint)
+    tri = np.tril(a) if lower else np.triu(a)
+    if adjoint:
+        tri = tri.swapaxes(-1, -2)
+    try:
+        out = np.linalg.solve(_lapack_dtype(tri), _lapack_dtype(b.astype(a.dtype, copy=False)))
+    except np.linalg.LinAlgError:
+        raise InvalidArgumentError(
+            f"triangular_solve: matrix of shape {a.shape} is singular (a zero on its diagonal)") from None
+    return output(_triangular_solve, out.astype(a.dtype, copy=False), (matrix, rhs),
+                  {"lower": lower, "adjoint": adjoint})
+
+
+def _lapack_dtype(v):
+    """float16 computed in float32 (LAPACK has no half precision); the caller casts back."""
+    return v.astype(np.float32) if v.dtype == np.float16 else v
+
+
+def _triangular_solve_grad_matrix(g, ans, matrix, rhs, lower, adjoint):
+    gb = triangular_solve(matrix, g, lower=lower, adjoint=not adjoint)
+    ga = M.negative(matmul(ans, gb, transpose_b=True) if adjoint else matmul(gb, ans, transpose_b=True))
+    ga = band_part(ga, -1, 0) if lower else band_part(ga, 0, -1)
+    return M.unbroadcast(ga, matrix)
+
+
+def _triangular_solve_grad_rhs(g, ans, matrix, rhs, lower, adjoint):
+    return M.unbroadcast(triangular_solve(matrix, g, lower=lower, adjoint=not adjoint), rhs)
+
+
+defgrad(_triangular_solve, _triangular_solve_grad_matrix, _triangular_solve_grad_rhs)
