@@ -66,6 +66,8 @@ CASES = [
     ("matvec", "matvec", [rng.randn(2, 4, 3), rng.randn(3)], {}),
     ("matvec_transpose", "matvec", [rng.randn(4, 3), rng.randn(5, 4)], {"transpose_a": True}),
     ("adjoint", "adjoint", [rng.randn(2, 3, 4)], {}),
+    ("lstsq_robust_ignores_l2", "lstsq", [np.outer(rng.randn(5), rng.randn(3)) + 1e-3 * rng.randn(5, 3),
+                                          rng.randn(5, 2)], {"fast": False, "l2_regularizer": 0.5}),
 ]
 
 

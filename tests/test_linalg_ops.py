@@ -225,3 +225,10 @@ SECOND_ORDER = {
 def test_second_order_gradients_match_finite_differences(name):
     fn, shape = SECOND_ORDER[name]
     check_second_order(fn, [_well_conditioned(shape)])
+
+
+def test_solve_with_adjoint_solves_the_transposed_system():
+    a = np.array([[3.0, 1.0, 0.0], [0.5, 2.0, 1.0], [0.0, 1.0, 4.0]])
+    b = np.array([[1.0, 2.0], [0.0, 1.0], [3.0, -1.0]])
+    np.testing.assert_allclose(tf.linalg.solve(a, b, adjoint=True).numpy(), np.linalg.solve(a.T, b), atol=1e-12)
+    np.testing.assert_allclose(tf.linalg.solve(a, b).numpy(), np.linalg.solve(a, b), atol=1e-12)

@@ -263,18 +263,17 @@ def lstsq(matrix, rhs, l2_regularizer=0.0, fast=True, name=None):
     optionally Tikhonov-regularized by `l2_regularizer`; leading axes broadcast.
 
     fast=True solves the regularized normal equations through a Cholesky factorization; fast=False
-    uses the pseudo-inverse, which also handles rank-deficient matrices (l2_regularizer must be 0).
+    uses the pseudo-inverse, which also handles rank-deficient matrices and, as in TensorFlow, ignores
+    `l2_regularizer`.
     """
     a = matrix_value(matrix, "lstsq", square=False)
     b = value(rhs)
     if b.ndim < 2 or b.shape[-2] != a.shape[-2]:
         raise InvalidArgumentError(
             f"lstsq: rhs must have shape [..., {a.shape[-2]}, K] to match matrix of shape {a.shape}, got {b.shape}")
-    l2 = float(value(l2_regularizer))
     if not fast:
-        if l2 != 0.0:
-            raise InvalidArgumentError(f"lstsq: fast=False needs l2_regularizer=0, got {l2}")
         return matmul(pinv(matrix), rhs)
+    l2 = float(value(l2_regularizer))
     rows, cols = a.shape[-2:]
     if rows >= cols:
         gram = matmul(matrix, matrix, transpose_a=True)

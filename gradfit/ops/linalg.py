@@ -239,7 +239,8 @@ def det(input, name=None):
 
 
 def solve(matrix, rhs, adjoint=False, name=None):
-    return matmul(inv(matrix), rhs)
+    """x with matrix @ x = rhs (matrix^H @ x = rhs with `adjoint`)."""
+    return matmul(inv(matrix), rhs, adjoint_a=adjoint)
 
 
 def l2_normalize(x, axis=None, epsilon=1e-12, name=None, dim=None):
