@@ -7,6 +7,7 @@ import random
 
 import numpy as np
 
+import gradfit as tf
 from gradfit.datasets import digits
 
 # Where classify_digits_fit.py saves its weights and the GAN examples look for them.
@@ -81,8 +82,6 @@ def gan_command_line(doc, argv):
 
 def gan_dataset(batch_size):
     """The training digits scaled to [-1, 1] (a tanh generator's range), shuffled, in full batches."""
-    import gradfit as tf
-
     (x_train, _), _ = digit_images()
     x_train = x_train * 2.0 - 1.0
     return tf.data.Dataset.from_tensor_slices(x_train).shuffle(len(x_train)).batch(batch_size, drop_remainder=True)

@@ -3,6 +3,7 @@ dtype policy, logging, unsafe deserialization)."""
 from ..backend import epsilon, floatx, image_data_format, set_epsilon, set_floatx, set_image_data_format
 from .backend import backend
 from .layers import dtype_policy as _policies
+from .layers.serialization import enable_unsafe_deserialization
 from .utils import progbar as _progbar
 
 __all__ = ["backend", "disable_flash_attention", "disable_interactive_logging", "disable_traceback_filtering",
@@ -30,13 +31,6 @@ def set_dtype_policy(policy):
     """Sets the global DTypePolicy from a name ('float32', 'float64', ...) or a DTypePolicy. Mixed precision
     policies ('mixed_float16', 'mixed_bfloat16') raise ValueError: NumPy has no fast float16 kernels."""
     _policies.set_global_policy(None if policy is None else _policies.get(policy))
-
-
-def enable_unsafe_deserialization():
-    """Lets `load_model` and `from_config` rebuild Lambda layers from their saved Python bytecode."""
-    from .layers import serialization
-
-    serialization._unsafe_deserialization[0] = True
 
 
 def enable_interactive_logging():

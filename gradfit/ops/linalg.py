@@ -319,11 +319,8 @@ _triangular_solve = Primitive("MatrixTriangularSolve")
 def triangular_solve(matrix, rhs, lower=True, adjoint=False, name=None):
     """x with matrix @ x = rhs (matrix^H @ x = rhs with `adjoint`), reading only the lower (or upper)
     triangle of `matrix`; leading axes broadcast."""
-    a = matrix_value(matrix, "triangular_solve", square=False)
+    a = matrix_value(matrix, "triangular_solve")
     b = value(rhs)
-    if a.shape[-1] != a.shape[-2]:
-        raise InvalidArgumentError(
-            f"triangular_solve: matrices in the last two dimensions must be square, got shape {a.shape}")
     if b.ndim < 2:
         raise InvalidArgumentError(f"triangular_solve: rhs must have rank >= 2, got shape {b.shape}")
     if a.shape[-1] != b.shape[-2]:

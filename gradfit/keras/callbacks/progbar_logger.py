@@ -1,7 +1,6 @@
 """keras.callbacks.ProgbarLogger: the progress bar fit(), evaluate() and predict() print."""
-from ..utils.progbar import Progbar
+from ..utils.progbar import Progbar, print_msg
 from .callback import Callback
-from ..utils.progbar import print_msg
 
 
 class ProgbarLogger(Callback):

@@ -1,4 +1,5 @@
 """keras.utils.Progbar: the progress bar `fit()`, `evaluate()` and `get_file()` print."""
+import logging
 import math
 import os
 import sys
@@ -162,8 +163,6 @@ class Progbar:
     @staticmethod
     def _write(message):
         if not INTERACTIVE_LOGGING[0]:
-            import logging
-
             logging.getLogger("keras").info(message.strip("\r\n\b"))
             return
         try:
@@ -205,9 +204,4 @@ INTERACTIVE_LOGGING = [True]
 def print_msg(message, line_break=True):
     """Writes a message where Keras writes its messages: stdout, or the 'keras' logger when interactive
     logging is disabled."""
-    if INTERACTIVE_LOGGING[0]:
-        Progbar._write(message + "\n" if line_break else message)
-    else:
-        import logging
-
-        logging.getLogger("keras").info(message)
+    Progbar._write(message + "\n" if line_break else message)
