@@ -4,7 +4,6 @@ loss functions (`fn(y_true, y_pred)` -> per-sample values), with Keras 3's names
 `get(identifier)` resolves a name ('mse', 'sparse_categorical_crossentropy', 'BinaryCrossentropy'),
 a config dict, a Loss instance or any `fn(y_true, y_pred)`.
 """
-import inspect
 
 from .hinge import CategoricalHinge, Hinge, SquaredHinge, categorical_hinge, hinge, squared_hinge
 from .loss import Loss, LossFunctionWrapper, reduce_weighted_values
@@ -16,7 +15,7 @@ from .regression import (CosineSimilarity, Huber, LogCosh, MeanAbsoluteError, Me
                          MeanSquaredError, MeanSquaredLogarithmicError, cosine_similarity, huber, log_cosh,
                          mean_absolute_error, mean_absolute_percentage_error, mean_squared_error,
                          mean_squared_logarithmic_error)
-from .serialization import deserialize_object, serialize_object
+from .serialization import deserialize_object, get_object, serialize_object
 
 ALL_OBJECTS = (
     Loss, LossFunctionWrapper,
@@ -54,19 +53,12 @@ def deserialize(name, custom_objects=None):
 
 def get(identifier):
     """A Loss instance or loss function from a name, config dict, Loss instance, class or function."""
-    if identifier is None:
-        return None
-    if isinstance(identifier, dict):
-        obj = deserialize(identifier)
-    elif isinstance(identifier, str):
-        obj = ALL_OBJECTS_DICT.get(identifier)
-    else:
-        obj = identifier
-    if callable(obj):
-        return obj() if inspect.isclass(obj) else obj
-    known = ", ".join(sorted(k for k in ALL_OBJECTS_DICT if k[0].islower()))
-    raise ValueError(f"Could not interpret loss identifier: {identifier!r}. Expected a loss name ({known}), "
-                     "a Loss instance, a config dict or a function fn(y_true, y_pred)")
+    def unknown():
+        known = ", ".join(sorted(k for k in ALL_OBJECTS_DICT if k[0].islower()))
+        return (f"Could not interpret loss identifier: {identifier!r}. Expected a loss name ({known}), "
+                "a Loss instance, a config dict or a function fn(y_true, y_pred)")
+
+    return get_object(identifier, ALL_OBJECTS_DICT, deserialize, unknown)
 
 
 __all__ = [obj.__name__ for obj in ALL_OBJECTS] + ["get", "serialize", "deserialize", "reduce_weighted_values"]

@@ -29,3 +29,20 @@ def deserialize_object(config, module_objects, custom_objects=None, kind="object
                              f"`custom_objects={{{name!r}: ...}}`")
         return found
     return deserialize_keras_object(config, module_objects, kind, custom_objects)
+
+
+def get_object(identifier, module_objects, deserialize, unknown_message):
+    """What a `get(identifier)` of losses or metrics returns: None for None; for a name, a config dict, a
+    class, an instance or a function, the instance (classes are instantiated) or function it names.
+    Anything else raises ValueError(unknown_message())."""
+    if identifier is None:
+        return None
+    if isinstance(identifier, dict):
+        obj = deserialize(identifier)
+    elif isinstance(identifier, str):
+        obj = module_objects.get(identifier)
+    else:
+        obj = identifier
+    if callable(obj):
+        return obj() if inspect.isclass(obj) else obj
+    raise ValueError(unknown_message())

@@ -4,14 +4,13 @@
 alias ('mse', 'mae', 'mape', 'msle', 'bce', 'acc'), a config dict, or passes a Metric/function through.
 Choosing the accuracy variant for 'accuracy' from the loss and output shapes is the trainer's job.
 """
-import inspect
 
 from ..losses import (binary_crossentropy, binary_focal_crossentropy, categorical_crossentropy,
                       categorical_focal_crossentropy, categorical_hinge, hinge, huber, kl_divergence, log_cosh,
                       mean_absolute_error, mean_absolute_percentage_error, mean_squared_error,
                       mean_squared_logarithmic_error, poisson, sparse_categorical_crossentropy, squared_hinge)
 from ..backend import to_snake_case
-from ..losses.serialization import deserialize_object, serialize_object
+from ..losses.serialization import deserialize_object, get_object, serialize_object
 from .accuracy_metrics import (Accuracy, BinaryAccuracy, CategoricalAccuracy, SparseCategoricalAccuracy,
                        SparseTopKCategoricalAccuracy, TopKCategoricalAccuracy, accuracy, binary_accuracy,
                        categorical_accuracy, sparse_categorical_accuracy, sparse_top_k_categorical_accuracy,
@@ -74,18 +73,10 @@ def deserialize(config, custom_objects=None):
 
 def get(identifier):
     """A Metric instance or metric function from a name, config dict, Metric instance, class or function."""
-    if identifier is None:
-        return None
-    if isinstance(identifier, dict):
-        obj = deserialize(identifier)
-    elif isinstance(identifier, str):
-        obj = ALL_OBJECTS_DICT.get(identifier)
-    else:
-        obj = identifier
-    if callable(obj):
-        return obj() if inspect.isclass(obj) else obj
-    raise ValueError(f"Could not interpret metric identifier: {identifier!r}. Expected a metric name such as "
-                     "'accuracy', 'mae' or 'AUC', a Metric instance, a config dict or a function fn(y_true, y_pred)")
+    return get_object(identifier, ALL_OBJECTS_DICT, deserialize,
+                      lambda: f"Could not interpret metric identifier: {identifier!r}. Expected a metric name "
+                              "such as 'accuracy', 'mae' or 'AUC', a Metric instance, a config dict or a function "
+                              "fn(y_true, y_pred)")
 
 
 __all__ = [cls.__name__ for cls in ALL_OBJECTS] + [n for n in FUNCTIONS if n != "accuracy"] + [

@@ -43,10 +43,11 @@ class LearningRateSchedule:
         return cls(**config)
 
 
-class ExponentialDecay(LearningRateSchedule):
-    """initial_learning_rate * decay_rate ** (step / decay_steps), the exponent floored if `staircase`."""
+class _RateDecay(LearningRateSchedule):
+    """A decay by `decay_rate` driven by step / decay_steps (floored if `staircase`): what ExponentialDecay
+    and InverseTimeDecay share. Subclasses give `_decay(initial, rate, progress)`."""
 
-    def __init__(self, initial_learning_rate, decay_steps, decay_rate, staircase=False, name="ExponentialDecay"):
+    def __init__(self, initial_learning_rate, decay_steps, decay_rate, staircase, name):
         super().__init__()
         _check_positive("decay_steps", decay_steps)
         self.initial_learning_rate = initial_learning_rate
@@ -61,11 +62,21 @@ class ExponentialDecay(LearningRateSchedule):
         p = M.divide(_step(step, dtype), M.cast(self.decay_steps, dtype))
         if self.staircase:
             p = M.floor(p)
-        return M.multiply(initial, M.pow(M.cast(self.decay_rate, dtype), p))
+        return self._decay(initial, M.cast(self.decay_rate, dtype), p)
 
     def get_config(self):
         return {"initial_learning_rate": self.initial_learning_rate, "decay_steps": self.decay_steps,
                 "decay_rate": self.decay_rate, "staircase": self.staircase, "name": self.name}
+
+
+class ExponentialDecay(_RateDecay):
+    """initial_learning_rate * decay_rate ** (step / decay_steps), the exponent floored if `staircase`."""
+
+    def __init__(self, initial_learning_rate, decay_steps, decay_rate, staircase=False, name="ExponentialDecay"):
+        super().__init__(initial_learning_rate, decay_steps, decay_rate, staircase, name)
+
+    def _decay(self, initial, rate, progress):
+        return M.multiply(initial, M.pow(rate, progress))
 
 
 class PiecewiseConstantDecay(LearningRateSchedule):
@@ -124,29 +135,14 @@ class PolynomialDecay(LearningRateSchedule):
                 "name": self.name}
 
 
-class InverseTimeDecay(LearningRateSchedule):
+class InverseTimeDecay(_RateDecay):
     """initial_learning_rate / (1 + decay_rate * step / decay_steps), the ratio floored if `staircase`."""
 
     def __init__(self, initial_learning_rate, decay_steps, decay_rate, staircase=False, name="InverseTimeDecay"):
-        super().__init__()
-        _check_positive("decay_steps", decay_steps)
-        self.initial_learning_rate = initial_learning_rate
-        self.decay_steps = decay_steps
-        self.decay_rate = decay_rate
-        self.staircase = staircase
-        self.name = name
+        super().__init__(initial_learning_rate, decay_steps, decay_rate, staircase, name)
 
-    def __call__(self, step):
-        initial = _float_tensor(self.initial_learning_rate)
-        dtype = initial.dtype
-        p = M.divide(_step(step, dtype), M.cast(self.decay_steps, dtype))
-        if self.staircase:
-            p = M.floor(p)
-        return M.divide(initial, M.add(1.0, M.multiply(M.cast(self.decay_rate, dtype), p)))
-
-    def get_config(self):
-        return {"initial_learning_rate": self.initial_learning_rate, "decay_steps": self.decay_steps,
-                "decay_rate": self.decay_rate, "staircase": self.staircase, "name": self.name}
+    def _decay(self, initial, rate, progress):
+        return M.divide(initial, M.add(1.0, M.multiply(rate, progress)))
 
 
 class CosineDecay(LearningRateSchedule):
