@@ -39,6 +39,25 @@ def test_max_pool_gradient_goes_to_the_first_maximum():
     np.testing.assert_array_equal(tape.gradient(y, x).numpy()[0, :, :, 0], [[1, 0], [0, 0]])
 
 
+@pytest.mark.parametrize("ksize,strides,padding", [(2, 2, "VALID"), (3, 2, "SAME"), (3, 1, "VALID")])
+def test_max_pool_gradient_follows_the_first_maximum_of_each_window_among_many_ties(ksize, strides, padding):
+    x = np.random.default_rng(3).integers(0, 3, (2, 7, 7, 3)).astype(np.float32)  # ties everywhere
+    xt = tf.constant(x)
+    with tf.GradientTape() as tape:
+        tape.watch(xt)
+        y = tf.nn.max_pool2d(xt, ksize, strides, padding)
+    g = np.arange(1, y.numpy().size + 1, dtype=np.float32).reshape(y.shape)  # tells windows apart
+    got = tape.gradient(y, xt, output_gradients=tf.constant(g)).numpy()
+    pad = max((y.shape[1] - 1) * strides + ksize - 7, 0) // 2 if padding == "SAME" else 0
+    xp = np.pad(x, ((0, 0), (pad, ksize), (pad, ksize), (0, 0)), constant_values=-np.inf)
+    want = np.zeros_like(xp)
+    for n, i, j, c in np.ndindex(y.shape):
+        window = xp[n, i * strides:i * strides + ksize, j * strides:j * strides + ksize, c]
+        r, q = np.unravel_index(np.argmax(window), window.shape)  # argmax: the first maximum, row-major
+        want[n, i * strides + r, j * strides + q, c] += g[n, i, j, c]
+    np.testing.assert_array_equal(got, want[:, pad:pad + 7, pad:pad + 7])
+
+
 def test_reduce_max_gradient_splits_between_ties():
     x = tf.constant([[2.0, 2.0, 1.0]])
     with tf.GradientTape() as tape:

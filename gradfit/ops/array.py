@@ -91,6 +91,20 @@ _LEADING_AXES = [tuple(builtins.range(n)) for n in builtins.range(8)]
 _broadcast_to = Primitive("BroadcastTo")
 
 
+_GEMV_ROWS = 4096
+_ONES = {}
+
+
+def _ones(n, dtype):
+    ones = _ONES.get((n, dtype))
+    if ones is None:
+        if len(_ONES) >= 16:  # a few batch shapes recur; do not keep one vector per shape ever seen
+            _ONES.clear()
+        ones = _ONES[(n, dtype)] = np.ones(n, dtype)
+        ones.flags.writeable = False
+    return ones
+
+
 def sum_to(g, shape):
     """Sum `g` down to `shape` (the gradient of broadcasting to a larger shape)."""
     gv = value(g)
@@ -101,7 +115,13 @@ def sum_to(g, shape):
         axes = tuple(builtins.range(lead)) + tuple(
             i + lead for i, d in enumerate(shape) if d == 1 and gv.shape[i + lead] != 1)
     if len(axes) == lead:
-        out = np.add.reduce(gv, axis=axes) if axes else gv  # only leading axes: no reshape needed
+        rows = gv.size // max(1, np.prod(shape, dtype=np.int64))
+        if rows >= _GEMV_ROWS and gv.dtype.kind == "f" and gv.flags.c_contiguous:
+            # Many rows (a convolution's bias): a product with a vector of ones reads `gv` at memory speed,
+            # where NumPy's pairwise column sums stride through it.
+            out = (_ones(rows, gv.dtype) @ gv.reshape(rows, -1)).reshape(shape)
+        else:
+            out = np.add.reduce(gv, axis=axes) if axes else gv  # only leading axes: no reshape needed
     else:
         out = np.add.reduce(gv, axis=axes, keepdims=True).reshape(shape)
     return output(_sum_to, out, (g,), {"shape": shape})

@@ -294,12 +294,14 @@ def _first_max_masks(v, out, plan):
     ties (common after a ReLU) are broken by taking positions in order.
     """
     xp = _padded(v, plan, -np.inf)
-    taken = np.zeros(out.shape, dtype=bool)
-    masks = []
-    for key in _window_slices(plan):
+    keys = _window_slices(plan)
+    masks = [np.equal(xp[keys[0]], out)]
+    taken = masks[0]
+    for k, key in enumerate(keys[1:], 2):
         m = np.equal(xp[key], out)
-        m &= ~taken
-        taken |= m
+        np.greater(m, taken, out=m)  # m and not taken: a maximum no earlier position holds
+        if k < len(keys):
+            taken = taken | m if k == 2 else np.logical_or(taken, m, out=taken)
         masks.append(m)
     return masks
 
