@@ -245,6 +245,10 @@ CASES = {
                                   lambda r: r.standard_normal((1, 6, 6, 2)), lambda r: r.standard_normal((2, 2, 2, 3))),
     "conv2d_1x1": fixed(lambda x, w: tf.nn.conv2d(x, w, 1, "VALID"), lambda r: r.standard_normal((2, 3, 3, 2)),
                         lambda r: r.standard_normal((1, 1, 2, 3))),
+    # What a Conv2D layer with a bias and ReLU runs: one fused op (strided SAME; x shifted off ReLU's kink).
+    "conv2d_bias_relu": fixed(lambda x, w, b: conv.conv2d_dense(x, w, b, 2, "SAME", activation="relu"),
+                              lambda r: r.standard_normal((2, 5, 6, 3)), lambda r: r.standard_normal((3, 3, 3, 2)),
+                              lambda r: r.standard_normal((2,)) + 0.5),
     "conv2d_transpose": fixed(lambda x, w: tf.nn.conv2d_transpose(x, w, (2, 6, 6, 2), strides=2, padding="SAME"),
                               lambda r: r.standard_normal((2, 3, 3, 3)), lambda r: r.standard_normal((3, 3, 2, 3))),
     "depthwise_conv2d": fixed(lambda x, w: tf.nn.depthwise_conv2d(x, w, [1, 1, 1, 1], "SAME"),

@@ -5,6 +5,7 @@ from hypothesis import HealthCheck, given, settings, strategies as st
 from hypothesis.extra.numpy import array_shapes
 
 import gradfit as tf
+from gradfit.ops import conv
 
 from gradcheck import check_second_order
 
@@ -66,6 +67,18 @@ def test_conv2d_second_order():
     w = rng.standard_normal((3, 3, 2, 3))
     check_second_order(lambda x, w: tf.tanh(tf.nn.conv2d(x, w, strides=2, padding="SAME")), [x, w])
     check_second_order(lambda x, w: tf.square(tf.nn.conv2d(x, w, 1, "VALID", dilations=2)), [x, w])
+
+
+def test_conv_layer_op_and_transposed_conv_second_order():
+    rng = np.random.default_rng(7)
+    x = rng.standard_normal((2, 5, 5, 2))
+    w = rng.standard_normal((3, 3, 2, 3))
+    b = rng.standard_normal((3,))
+    check_second_order(lambda x, w, b: tf.sin(conv.conv2d_dense(x, w, b, 1, "SAME")), [x, w, b])
+    y = rng.standard_normal((2, 3, 3, 3))
+    wt = rng.standard_normal((3, 3, 2, 3))
+    check_second_order(lambda y, w: tf.square(tf.nn.conv2d_transpose(y, w, (2, 6, 6, 2), 2, "SAME")), [y, wt])
+    check_second_order(lambda y, w: tf.tanh(tf.nn.conv2d_transpose(y, w, (2, 5, 5, 2), 1, "VALID")), [y, wt])
 
 
 def test_pooling_second_order():

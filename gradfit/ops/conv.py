@@ -12,7 +12,8 @@ from . import array as A
 from . import math as M
 from . import reduction as R
 from .linalg import matmul, einsum
-from .nn import dense
+from ..backend import blas_threads
+from .nn import _relu_backward, dense, dense_value
 
 
 # --------------------------------------------------------------------------------------- geometry
@@ -149,19 +150,11 @@ def conv2d(input, filters, strides, padding, data_format="NHWC", dilations=None,
     xv, fv = value(x), value(filters)
     if xv.ndim != 4 or fv.ndim != 4:
         raise InvalidArgumentError(f"conv2d needs a rank-4 input and filter, got shapes {xv.shape} and {fv.shape}")
-    kh, kw, cin, cout = fv.shape
-    if xv.shape[3] != cin:
+    if xv.shape[3] != fv.shape[2]:
         raise InvalidArgumentError(
-            f"conv2d: input has {xv.shape[3]} channels (shape {xv.shape}) but the filter expects {cin} "
+            f"conv2d: input has {xv.shape[3]} channels (shape {xv.shape}) but the filter expects {fv.shape[2]} "
             f"(filter shape {fv.shape})")
-    plan = _plan(xv.shape, (kh, kw), _pair(strides, 2, "strides"), _pair(dilations or 1, 2, "dilations"), padding)
-    n, oh, ow = xv.shape[0], plan[0], plan[1]
-    if (kh, kw) == (1, 1) and plan[4:6] == (1, 1) and not any(plan[8:]):
-        cols = x
-    else:
-        cols = extract_patches(x, plan)
-    y = matmul(A.reshape(cols, (n * oh * ow, kh * kw * cin)), A.reshape(filters, (kh * kw * cin, cout)))
-    return _from_nhwc(A.reshape(y, (n, oh, ow, cout)), transposed)
+    return _from_nhwc(conv2d_dense(x, filters, None, strides, padding, dilations), transposed)
 
 
 def conv2d_dense(input, filters, bias=None, strides=1, padding="VALID", dilations=None, activation=None):
@@ -174,12 +167,78 @@ def conv2d_dense(input, filters, bias=None, strides=1, padding="VALID", dilation
     plan = _plan(xv.shape, (kh, kw), _pair(strides, 2, "strides"), _pair(dilations or 1, 2, "dilations"), padding)
     n, oh, ow = xv.shape[0], plan[0], plan[1]
     if (kh, kw) == (1, 1) and plan[4:6] == (1, 1) and not any(plan[8:]):
-        cols = input
-    else:
-        cols = extract_patches(input, plan)
-    y = dense(A.reshape(cols, (n * oh * ow, kh * kw * cin)), A.reshape(filters, (kh * kw * cin, cout)), bias,
-              activation=activation)
-    return A.reshape(y, (n, oh, ow, cout))
+        y = dense(A.reshape(input, (n * oh * ow, cin)), A.reshape(filters, (cin, cout)), bias, activation=activation)
+        return A.reshape(y, (n, oh, ow, cout))
+    # The patches are recorded as an op of the input (second-order gradients reach the input through
+    # them); the convolution's own node keeps them for its filter gradient.
+    cols = A.reshape(extract_patches(input, plan), (n * oh * ow, kh * kw * cin))
+    out = dense_value(cols._value, fv.reshape(kh * kw * cin, cout), bias, activation)
+    if out.dtype != xv.dtype and xv.dtype.kind == "f":
+        out = out.astype(np.result_type(xv.dtype, fv.dtype))
+    return output(_conv, out.reshape(n, oh, ow, cout), (input, filters) if bias is None else (input, filters, bias),
+                  {"cols": cols, "plan": plan, "relu": activation == "relu"})
+
+
+class _Conv(Primitive):
+    """relu?(conv2d(x, filters) + bias) as one recorded op: its input gradient is
+    `conv2d_backprop_input`, its filter gradient the patches' product with the output gradient."""
+
+    __slots__ = ()
+
+    def gradients(self, g, ans, inputs, params, wanted):
+        x, filters = inputs[0], inputs[1]
+        if params["relu"]:
+            g = _relu_backward(g, ans)
+        fshape = filters._value.shape
+        out = {}
+        if 0 in wanted:
+            out[0] = conv2d_backprop_input(g, filters, params["plan"], x._value.shape)
+        if 1 in wanted or 2 in wanted:
+            g2 = A.reshape(g, (-1, fshape[3]))
+            if 1 in wanted:
+                out[1] = A.reshape(matmul(params["cols"], g2, transpose_a=True), fshape)
+            if 2 in wanted:
+                out[2] = A.sum_to(g2, inputs[2]._value.shape)
+        return out
+
+
+_conv = _Conv("Conv2D")
+_backprop_input = Primitive("Conv2DBackpropInput")
+
+
+def conv2d_backprop_input(g, filters, plan, shape):
+    """The gradient of a convolution (filters (KH, KW, C_in, C_out), geometry `plan`) with respect to its
+    (N, H, W, C_in) input, from the output gradient `g` (N, OH, OW, C_out): each kernel position's
+    product with `g` added into the windows it came from. One product per position keeps each block
+    small enough to be added back while it is still in cache."""
+    gv, fv = value(g), value(filters)
+    oh, ow, kh, kw, sh, sw, dh, dw, pt, pb, pl, pr = plan
+    n, h, w, c = shape
+    g2 = gv.reshape(-1, fv.shape[3])
+    dtype = np.result_type(gv.dtype, fv.dtype)
+    out = np.zeros((n, h + pt + pb, w + pl + pr, c), dtype=dtype)
+    for key, (i, j) in zip(_window_slices(plan), np.ndindex(kh, kw)):
+        blas_threads.for_product(2 * g2.size * c)
+        out[key] += np.matmul(g2, fv[i, j].T).reshape(n, oh, ow, c)
+    if pt or pb or pl or pr:
+        out = np.ascontiguousarray(out[:, pt:pt + h, pl:pl + w, :])
+    return output(_backprop_input, out, (g, filters), {"plan": plan, "shape": shape})
+
+
+def _backprop_input_grad_g(gg, ans, g, filters, plan, shape):
+    """d/dg: the convolution of the incoming gradient with the filters (the adjoint of the adjoint)."""
+    kh, kw, cin, cout = filters._value.shape
+    cols = A.reshape(extract_patches(gg, plan), (-1, kh * kw * cin))
+    return A.reshape(matmul(cols, A.reshape(filters, (-1, cout))), g._value.shape)
+
+
+def _backprop_input_grad_filters(gg, ans, g, filters, plan, shape):
+    kh, kw, cin, cout = filters._value.shape
+    cols = A.reshape(extract_patches(gg, plan), (-1, kh * kw * cin))
+    return A.reshape(matmul(cols, A.reshape(g, (-1, cout)), transpose_a=True), filters._value.shape)
+
+
+defgrad(_backprop_input, _backprop_input_grad_g, _backprop_input_grad_filters)
 
 
 def conv2d_transpose(input, filters, output_shape, strides, padding="SAME", data_format="NHWC", dilations=None,
@@ -199,10 +258,7 @@ def conv2d_transpose(input, filters, output_shape, strides, padding="SAME", data
         raise InvalidArgumentError(
             f"conv2d_transpose: output_shape {tuple(out_shape)} gives a {plan[:2]} convolution output, but "
             f"the input is {xv.shape[1:3]}")
-    n = xv.shape[0]
-    cols = matmul(A.reshape(x, (-1, cin)), A.reshape(filters, (kh * kw * cout, cin)), transpose_b=True)
-    cols = A.reshape(cols, (n, xv.shape[1], xv.shape[2], kh * kw * cout))
-    return _from_nhwc(patches_to_image(cols, plan, tuple(out_shape)), transposed)
+    return _from_nhwc(conv2d_backprop_input(x, filters, plan, tuple(out_shape)), transposed)
 
 
 def depthwise_conv2d(input, filter, strides, padding, data_format=None, dilations=None, name=None):

@@ -65,6 +65,20 @@ class _Dense(Primitive):
 _dense = _Dense("Dense")
 
 
+def dense_value(xv, kv, bias, activation):
+    """The array xv @ kv (+ bias), then ReLU when `activation` is 'relu', for a 2-D `xv`."""
+    blas_threads.for_product(2 * xv.size * kv.shape[1])
+    out = np.matmul(xv, kv)
+    if out.dtype != kv.dtype:
+        out = out.astype(kv.dtype)
+    # `out` is a fresh array, so the bias and the activation are applied in place.
+    if bias is not None:
+        out += bias._value
+    if activation == "relu":
+        np.maximum(out, 0, out=out)
+    return out
+
+
 def dense(inputs, kernel, bias=None, activation=None):
     """inputs @ kernel (+ bias), then `activation` ('relu' or None): what a Keras Dense layer computes."""
     if activation not in (None, "relu"):
@@ -73,18 +87,10 @@ def dense(inputs, kernel, bias=None, activation=None):
     kv = kernel._value
     if xv.ndim < 2 or xv.shape[-1] != kv.shape[0]:
         raise InvalidArgumentError(f"dense: input shape {xv.shape} does not match kernel shape {kv.shape}")
-    blas_threads.for_product(2 * xv.size * kv.shape[1])
     if xv.ndim > 2:
-        out = np.matmul(xv.reshape(-1, xv.shape[-1]), kv).reshape(xv.shape[:-1] + (kv.shape[1],))
+        out = dense_value(xv.reshape(-1, xv.shape[-1]), kv, bias, activation).reshape(xv.shape[:-1] + (kv.shape[1],))
     else:
-        out = np.matmul(xv, kv)
-    if out.dtype != kv.dtype:
-        out = out.astype(kv.dtype)
-    # `out` is a fresh array, so the bias and the activation are applied in place.
-    if bias is not None:
-        out += bias._value
-    if activation == "relu":
-        np.maximum(out, 0, out=out)
+        out = dense_value(xv, kv, bias, activation)
     if ACTIVE:
         return record(_dense, out, (inputs, kernel) if bias is None else (inputs, kernel, bias),
                       {"relu": activation == "relu"})
