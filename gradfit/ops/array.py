@@ -1,5 +1,6 @@
 """Shapes, indexing, joining and creating tensors (`tf.reshape`, `tf.gather`, `tf.concat`, ...)."""
 import builtins
+import math
 
 import numpy as np
 
@@ -115,8 +116,11 @@ def sum_to(g, shape):
         axes = tuple(builtins.range(lead)) + tuple(
             i + lead for i, d in enumerate(shape) if d == 1 and gv.shape[i + lead] != 1)
     if len(axes) == lead:
-        rows = gv.size // max(1, np.prod(shape, dtype=np.int64))
-        if rows >= _GEMV_ROWS and gv.dtype.kind == "f" and gv.flags.c_contiguous:
+        if lead and gv.size >= _GEMV_ROWS and gv.dtype.kind == "f" and gv.flags.c_contiguous:
+            rows = math.prod(gv.shape[:lead])
+        else:
+            rows = 0
+        if rows >= _GEMV_ROWS:
             # Many rows (a convolution's bias): a product with a vector of ones reads `gv` at memory speed,
             # where NumPy's pairwise column sums stride through it.
             out = (_ones(rows, gv.dtype) @ gv.reshape(rows, -1)).reshape(shape)
