@@ -135,3 +135,33 @@ def test_errors_name_the_shapes(call, pattern):
 def test_invalid_argument_error_is_also_a_value_error():
     with pytest.raises(ValueError):
         tf.add(tf.ones((2,)), tf.ones((3,)))
+
+
+def _conv_relu_pool_grads(relu, x, w, b, extra_use=False):
+    """Gradients of sum(max_pool(relu(conv(x) + b)) * weights) w.r.t. x, w and b; `relu` applies the ReLU."""
+    from gradfit.ops import conv
+
+    xt, wt, bt = tf.constant(x), tf.constant(w), tf.constant(b)
+    with tf.GradientTape() as tape:
+        tape.watch([xt, wt, bt])
+        y = relu(conv.conv2d_dense, xt, wt, bt)
+        pooled = tf.nn.max_pool2d(y, 2, 2, "VALID")
+        loss = tf.reduce_sum(pooled * np.arange(pooled.numpy().size).reshape(pooled.shape).astype(np.float32))
+        if extra_use:  # the activation feeds something else too
+            loss = loss + tf.reduce_sum(y[:, :1] * 3.0)
+    return [g.numpy() for g in tape.gradient(loss, [xt, wt, bt])]
+
+
+@pytest.mark.parametrize("extra_use", [False, True])
+def test_max_pool_over_a_relu_output_gives_the_gradients_of_the_unfused_computation(extra_use):
+    rng = np.random.default_rng(0)
+    x = rng.standard_normal((2, 6, 6, 3)).astype(np.float32)
+    w = rng.standard_normal((3, 3, 3, 4)).astype(np.float32)
+    b = np.array([-1.5, 0.0, 0.5, -100.0], np.float32)  # channel 3 is dead: every window pools a 0
+    fused = _conv_relu_pool_grads(lambda c, x, w, b: c(x, w, b, 1, "SAME", activation="relu"), x, w, b, extra_use)
+    relu_op = _conv_relu_pool_grads(lambda c, x, w, b: tf.nn.relu(c(x, w, b, 1, "SAME")), x, w, b, extra_use)
+    plain = _conv_relu_pool_grads(lambda c, x, w, b: tf.maximum(c(x, w, b, 1, "SAME"), 0.0), x, w, b, extra_use)
+    for got_fused, got_relu, want in zip(fused, relu_op, plain):
+        np.testing.assert_allclose(got_fused, want, rtol=1e-5, atol=1e-5)
+        np.testing.assert_allclose(got_relu, want, rtol=1e-5, atol=1e-5)
+    assert fused[2][3] == 0  # no gradient reaches the dead channel's bias

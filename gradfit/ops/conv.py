@@ -13,7 +13,7 @@ from . import math as M
 from . import reduction as R
 from .linalg import matmul, einsum
 from ..backend import blas_threads
-from .nn import _relu_backward, dense, dense_value
+from .nn import ReluFused, ReluMaskedGradient, _relu_backward, dense, dense_value, is_relu_output
 
 
 # --------------------------------------------------------------------------------------- geometry
@@ -179,7 +179,7 @@ def conv2d_dense(input, filters, bias=None, strides=1, padding="VALID", dilation
                   {"cols": cols, "plan": plan, "relu": activation == "relu"})
 
 
-class _Conv(Primitive):
+class _Conv(ReluFused):
     """relu?(conv2d(x, filters) + bias) as one recorded op: its input gradient is
     `conv2d_backprop_input`, its filter gradient the patches' product with the output gradient."""
 
@@ -343,23 +343,43 @@ def _window_slices(plan):
             for i in range(kh) for j in range(kw)]
 
 
-def _first_max_masks(v, out, plan):
+def _first_max_masks(v, out, plan, positive_only=False):
     """One boolean mask per window position: where that position holds its window's first maximum.
 
     TensorFlow sends a max-pool gradient to the first maximum of each window (in row-major order), so
-    ties (common after a ReLU) are broken by taking positions in order.
+    ties (common after a ReLU) are broken by taking positions in order. With `positive_only`, windows
+    whose maximum is not positive get no position at all (what a ReLU before the pooling would do to
+    their gradient).
     """
     xp = _padded(v, plan, -np.inf)
     keys = _window_slices(plan)
-    masks = [np.equal(xp[keys[0]], out)]
-    taken = masks[0]
-    for k, key in enumerate(keys[1:], 2):
+    taken = np.less_equal(out, 0) if positive_only else None  # windows already given their position
+    owned = positive_only
+    masks = []
+    for k, key in enumerate(keys):
         m = np.equal(xp[key], out)
-        np.greater(m, taken, out=m)  # m and not taken: a maximum no earlier position holds
-        if k < len(keys):
-            taken = taken | m if k == 2 else np.logical_or(taken, m, out=taken)
+        if taken is not None:
+            np.greater(m, taken, out=m)  # m and not taken: a maximum no earlier position holds
+        if k < len(keys) - 1:
+            if taken is None:
+                taken = m
+            elif owned:
+                np.logical_or(taken, m, out=taken)
+            else:
+                taken, owned = taken | m, True
         masks.append(m)
     return masks
+
+
+def _max_pool_grad(g, ans, x, plan):
+    """The max-pool gradient: each window's to its first maximum. When the pooled input is a ReLU's
+    output, windows whose maximum is 0 get none (the ReLU would zero it) and the gradient is marked so
+    the ReLU's own backward pass, over the larger unpooled activation, is skipped."""
+    relu = is_relu_output(x)
+    dx = _scatter_to_windows(g, _first_max_masks(x._value, ans._value, plan, relu), plan, x._value.shape)
+    if relu:
+        dx.__class__ = ReluMaskedGradient
+    return dx
 
 
 def _scatter_to_windows(g, masks, plan, shape):
@@ -395,8 +415,7 @@ def _gather_from_windows(gx, masks, plan, shape):
     return output(_pool_gather, out, (gx,), {"masks": masks, "plan": plan, "shape": shape})
 
 
-defgrad(_max_pool, lambda g, ans, x, plan: _scatter_to_windows(g, _first_max_masks(value(x), value(ans), plan),
-                                                               plan, value(x).shape))
+defgrad(_max_pool, _max_pool_grad)
 defgrad(_pool_scatter, lambda g, ans, x, masks, plan, shape: _gather_from_windows(g, masks, plan, shape))
 defgrad(_pool_gather, lambda g, ans, x, masks, plan, shape: _scatter_to_windows(g, masks, plan, shape))
 

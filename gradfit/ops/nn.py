@@ -4,6 +4,7 @@ import math as _pymath
 import numpy as np
 
 from ..backend import blas_threads, rng
+from ..autodiff.tape import Node
 from .core import ACTIVE, InvalidArgumentError, Primitive, Tensor, defgrad, normalize_axis, output, record, value
 from . import array as A
 from . import math as M
@@ -26,8 +27,25 @@ def relu(features, name=None):
     return Tensor(out)
 
 
+class ReluMaskedGradient(Tensor):
+    """A gradient that is already zero wherever the ReLU output it flows back to is zero (max pooling
+    over a ReLU output makes one): the ReLU's backward pass over the whole activation is skipped."""
+
+    __slots__ = ()
+
+
+def is_relu_output(x):
+    """Whether `x` is the output of a ReLU: a relu op, or a dense or convolution op with ReLU fused."""
+    node = x._node
+    if node.__class__ is not Node or node.params is None:
+        return False
+    return node.prim is _relu or (isinstance(node.prim, ReluFused) and node.params["relu"])
+
+
 def _relu_backward(g, ans):
     """g where the ReLU's output is positive, else 0 (one fused pass)."""
+    if g.__class__ is ReluMaskedGradient:
+        return g
     gv, av = g._value, ans._value
     out = np.multiply(gv, av > 0)
     return output(_relu_grad, out.astype(gv.dtype, copy=False), (g, ans))
@@ -37,7 +55,13 @@ defgrad(_relu, lambda g, ans, x: _relu_backward(g, ans))
 defgrad(_relu_grad, lambda gg, ans, g, y: _relu_backward(gg, y), None)
 
 
-class _Dense(Primitive):
+class ReluFused(Primitive):
+    """An op that may apply a ReLU to its output: its params say so under "relu"."""
+
+    __slots__ = ()
+
+
+class _Dense(ReluFused):
     """x @ kernel + bias, then ReLU or nothing: a Dense layer in one recorded op, with its gradients
     computed together (the activation's gradient once, then input, kernel and bias)."""
 
