@@ -81,6 +81,16 @@ def test_conv_layer_op_and_transposed_conv_second_order():
     check_second_order(lambda y, w: tf.tanh(tf.nn.conv2d_transpose(y, w, (2, 5, 5, 2), 1, "VALID")), [y, wt])
 
 
+def test_conv_relu_then_max_pool_second_order():
+    """The pooled gradient of a ReLU output skips the ReLU's backward op: second order must not notice."""
+    rng = np.random.default_rng(8)
+    x = rng.standard_normal((1, 4, 4, 2))
+    w = rng.standard_normal((3, 3, 2, 3))
+    b = np.array([0.3, -0.2, -50.0])  # a dead channel: windows whose maximum is 0
+    check_second_order(lambda x, w, b: tf.square(tf.nn.max_pool2d(
+        conv.conv2d_dense(x, w, b, 1, "SAME", activation="relu"), 2, 2, "VALID")), [x, w, b])
+
+
 def test_pooling_second_order():
     rng = np.random.default_rng(4)
     n = 2 * 4 * 4 * 2
