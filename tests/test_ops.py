@@ -165,3 +165,25 @@ def test_max_pool_over_a_relu_output_gives_the_gradients_of_the_unfused_computat
         np.testing.assert_allclose(got_fused, want, rtol=1e-5, atol=1e-5)
         np.testing.assert_allclose(got_relu, want, rtol=1e-5, atol=1e-5)
     assert fused[2][3] == 0  # no gradient reaches the dead channel's bias
+
+
+def test_the_gradient_asked_for_a_pooled_relu_output_itself_is_the_max_pool_gradient():
+    """Windows of zeros still send their gradient to their first position when the ReLU output is the
+    source, as TensorFlow's MaxPoolGrad does; the kernel's gradient in the same call stays right."""
+    from gradfit.ops import conv
+
+    rng = np.random.default_rng(1)
+    x = tf.constant(rng.standard_normal((1, 4, 4, 2)).astype(np.float32))
+    w = tf.constant(rng.standard_normal((3, 3, 2, 2)).astype(np.float32))
+    b = tf.constant(np.array([0.2, -100.0], np.float32))  # channel 1: all zeros after the ReLU
+    with tf.GradientTape(persistent=True) as tape:
+        tape.watch(w)
+        y = conv.conv2d_dense(x, w, b, 1, "SAME", activation="relu")
+        loss = tf.reduce_sum(tf.nn.max_pool2d(y, 2, 2, "VALID"))
+    dy, dw = tape.gradient(loss, [y, w])
+    want = np.zeros((1, 4, 4), np.float32)
+    want[0, ::2, ::2] = 1  # every window's maximum is a tie of zeros: its first position
+    np.testing.assert_array_equal(dy.numpy()[..., 1], want)
+    assert type(dy) is tf.Tensor
+    np.testing.assert_allclose(dw.numpy(), tape.gradient(loss, w).numpy(), rtol=1e-6)
+    assert not np.any(dw.numpy()[..., 1])

@@ -446,6 +446,25 @@ def _backward(tape, targets, seeds, sources):
     add, ones_like, cast, convert_to_tensor, _ = _ops()
     tid = tape._id
     source_index = {id(s): i for i, s in enumerate(sources)}
+    previous_sources = getattr(_SWEEP, "sources", None)
+    _SWEEP.sources = source_index
+    try:
+        return _sweep(tape, tid, targets, seeds, sources, source_index, add, convert_to_tensor, cast)
+    finally:
+        _SWEEP.sources = previous_sources
+
+
+_SWEEP = threading.local()  # the sources of the sweep running on this thread
+
+
+def is_source(x):
+    """Whether `x` is a source of the gradient being computed on this thread: a rule may then not
+    shape `x`'s gradient for what only the ops before `x` need."""
+    sources = getattr(_SWEEP, "sources", None)
+    return sources is not None and id(x) in sources
+
+
+def _sweep(tape, tid, targets, seeds, sources, source_index, add, convert_to_tensor, cast):
     source_grads = [None] * len(sources)
     pending = {}  # node -> its output's gradient (a list of them for multi-output nodes)
 

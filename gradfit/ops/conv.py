@@ -12,6 +12,7 @@ from . import array as A
 from . import math as M
 from . import reduction as R
 from .linalg import matmul, einsum
+from ..autodiff.tape import is_source
 from ..backend import blas_threads
 from .nn import ReluFused, ReluMaskedGradient, _relu_backward, dense, dense_value, is_relu_output
 
@@ -375,7 +376,7 @@ def _max_pool_grad(g, ans, x, plan):
     """The max-pool gradient: each window's to its first maximum. When the pooled input is a ReLU's
     output, windows whose maximum is 0 get none (the ReLU would zero it) and the gradient is marked so
     the ReLU's own backward pass, over the larger unpooled activation, is skipped."""
-    relu = is_relu_output(x)
+    relu = is_relu_output(x) and not is_source(x)  # a gradient asked for x itself must be x's own
     dx = _scatter_to_windows(g, _first_max_masks(x._value, ans._value, plan, relu), plan, x._value.shape)
     if relu:
         dx.__class__ = ReluMaskedGradient
