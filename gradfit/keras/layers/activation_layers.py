@@ -2,9 +2,9 @@
 from ...ops import array as A
 from ...ops import math as M
 from ...ops import nn as N
-from .. import activations, constraints, initializers, regularizers
+from .. import activations
 from .input_spec import InputSpec
-from .layer import Layer
+from .layer import Layer, take_weight_settings, weight_settings
 
 
 class _ElementwiseActivation(Layer):
@@ -111,9 +111,7 @@ class PReLU(Layer):
                  **kwargs):
         super().__init__(**kwargs)
         self.supports_masking = True
-        self.alpha_initializer = initializers.get(alpha_initializer)
-        self.alpha_regularizer = regularizers.get(alpha_regularizer)
-        self.alpha_constraint = constraints.get(alpha_constraint)
+        take_weight_settings(self, alpha=(alpha_initializer, alpha_regularizer, alpha_constraint))
         if shared_axes is None or isinstance(shared_axes, (list, tuple)):
             self.shared_axes = None if shared_axes is None else list(shared_axes)
         else:
@@ -140,6 +138,4 @@ class PReLU(Layer):
         return input_shape
 
     def get_config(self):
-        return {**super().get_config(), "alpha_initializer": initializers.serialize(self.alpha_initializer),
-                "alpha_regularizer": regularizers.serialize(self.alpha_regularizer),
-                "alpha_constraint": constraints.serialize(self.alpha_constraint), "shared_axes": self.shared_axes}
+        return {**super().get_config(), **weight_settings(self, "alpha"), "shared_axes": self.shared_axes}

@@ -2,11 +2,11 @@
 (*kernel_size, filters, in_channels) and `output_padding`."""
 from ...ops import array as A
 from ...ops import conv as C
-from .. import activations, constraints, initializers, regularizers
+from .. import activations
 from . import conv_arguments as args
 from .convolutional import add_bias, apply_activation
 from .input_spec import InputSpec
-from .layer import Layer
+from .layer import Layer, take_weight_settings, weight_settings
 
 
 class BaseConvTranspose(Layer):
@@ -40,12 +40,8 @@ class BaseConvTranspose(Layer):
         self.data_format = args.standardize_data_format(data_format)
         self.activation = activations.get(activation)
         self.use_bias = use_bias
-        self.kernel_initializer = initializers.get(kernel_initializer)
-        self.bias_initializer = initializers.get(bias_initializer)
-        self.kernel_regularizer = regularizers.get(kernel_regularizer)
-        self.bias_regularizer = regularizers.get(bias_regularizer)
-        self.kernel_constraint = constraints.get(kernel_constraint)
-        self.bias_constraint = constraints.get(bias_constraint)
+        take_weight_settings(self, kernel=(kernel_initializer, kernel_regularizer, kernel_constraint),
+                             bias=(bias_initializer, bias_regularizer, bias_constraint))
         self.input_spec = InputSpec(ndim=rank + 2)
 
     def build(self, input_shape):
@@ -95,13 +91,7 @@ class BaseConvTranspose(Layer):
                 "strides": self.strides, "padding": self.padding, "output_padding": self.output_padding,
                 "data_format": self.data_format, "dilation_rate": self.dilation_rate,
                 "activation": activations.serialize(self.activation), "use_bias": self.use_bias,
-                "kernel_initializer": initializers.serialize(self.kernel_initializer),
-                "bias_initializer": initializers.serialize(self.bias_initializer),
-                "kernel_regularizer": regularizers.serialize(self.kernel_regularizer),
-                "bias_regularizer": regularizers.serialize(self.bias_regularizer),
-                "activity_regularizer": regularizers.serialize(self.activity_regularizer),
-                "kernel_constraint": constraints.serialize(self.kernel_constraint),
-                "bias_constraint": constraints.serialize(self.bias_constraint)}
+                **weight_settings(self, "kernel", "bias", activity=True)}
 
 
 class Conv1DTranspose(BaseConvTranspose):

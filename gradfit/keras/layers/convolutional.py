@@ -3,10 +3,10 @@ channels_last or channels_first), with Keras 3's kernel layout (*kernel_size, in
 from ...ops import array as A
 from ...ops import conv as C
 from ...ops import math as M
-from .. import activations, constraints, initializers, regularizers
+from .. import activations
 from . import conv_arguments as args
 from .input_spec import InputSpec
-from .layer import Layer
+from .layer import Layer, take_weight_settings, weight_settings
 
 
 def _positive_filters(filters, layer):
@@ -71,12 +71,8 @@ class BaseConv(Layer):
                              f"Received: strides={self.strides} and dilation_rate={self.dilation_rate}")
         self.activation = activations.get(activation)
         self.use_bias = use_bias
-        self.kernel_initializer = initializers.get(kernel_initializer)
-        self.bias_initializer = initializers.get(bias_initializer)
-        self.kernel_regularizer = regularizers.get(kernel_regularizer)
-        self.bias_regularizer = regularizers.get(bias_regularizer)
-        self.kernel_constraint = constraints.get(kernel_constraint)
-        self.bias_constraint = constraints.get(bias_constraint)
+        take_weight_settings(self, kernel=(kernel_initializer, kernel_regularizer, kernel_constraint),
+                             bias=(bias_initializer, bias_regularizer, bias_constraint))
         self.input_spec = InputSpec(ndim=rank + 2)
 
     def build(self, input_shape):
@@ -142,13 +138,7 @@ class BaseConv(Layer):
                 "strides": self.strides, "padding": self.padding, "data_format": self.data_format,
                 "dilation_rate": self.dilation_rate, "groups": self.groups,
                 "activation": activations.serialize(self.activation), "use_bias": self.use_bias,
-                "kernel_initializer": initializers.serialize(self.kernel_initializer),
-                "bias_initializer": initializers.serialize(self.bias_initializer),
-                "kernel_regularizer": regularizers.serialize(self.kernel_regularizer),
-                "bias_regularizer": regularizers.serialize(self.bias_regularizer),
-                "activity_regularizer": regularizers.serialize(self.activity_regularizer),
-                "kernel_constraint": constraints.serialize(self.kernel_constraint),
-                "bias_constraint": constraints.serialize(self.bias_constraint)}
+                **weight_settings(self, "kernel", "bias", activity=True)}
 
 
 class Conv1D(BaseConv):

@@ -3,10 +3,10 @@ from ...ops import array as A
 from ...ops import math as M
 from ...ops import nn as N
 from ...ops import reduction as R
-from .. import activations, constraints, initializers, regularizers
+from .. import activations
 from . import masking
 from .input_spec import InputSpec
-from .layer import Layer
+from .layer import Layer, take_weight_settings, weight_settings
 
 
 def _positive_int(value, name, layer):
@@ -34,12 +34,8 @@ class Dense(Layer):
         _unsupported("Dense", lora_rank=lora_rank, quantization_config=quantization_config)
         self.activation = activations.get(activation)
         self.use_bias = use_bias
-        self.kernel_initializer = initializers.get(kernel_initializer)
-        self.bias_initializer = initializers.get(bias_initializer)
-        self.kernel_regularizer = regularizers.get(kernel_regularizer)
-        self.bias_regularizer = regularizers.get(bias_regularizer)
-        self.kernel_constraint = constraints.get(kernel_constraint)
-        self.bias_constraint = constraints.get(bias_constraint)
+        take_weight_settings(self, kernel=(kernel_initializer, kernel_regularizer, kernel_constraint),
+                             bias=(bias_initializer, bias_regularizer, bias_constraint))
         self.input_spec = InputSpec(min_ndim=2)
         self.supports_masking = True
         # The activation is called directly (no symbolic-input check), and a linear one not at all; ReLU
@@ -74,12 +70,7 @@ class Dense(Layer):
     def get_config(self):
         return {**super().get_config(), "units": self.units, "activation": activations.serialize(self.activation),
                 "use_bias": self.use_bias,
-                "kernel_initializer": initializers.serialize(self.kernel_initializer),
-                "bias_initializer": initializers.serialize(self.bias_initializer),
-                "kernel_regularizer": regularizers.serialize(self.kernel_regularizer),
-                "bias_regularizer": regularizers.serialize(self.bias_regularizer),
-                "kernel_constraint": constraints.serialize(self.kernel_constraint),
-                "bias_constraint": constraints.serialize(self.bias_constraint), "quantization_config": None}
+                **weight_settings(self, "kernel", "bias"), "quantization_config": None}
 
 
 class Activation(Layer):
@@ -156,9 +147,7 @@ class Embedding(Layer):
         self.input_dim = _positive_int(input_dim, "input_dim", "Embedding")
         self.output_dim = _positive_int(output_dim, "output_dim", "Embedding")
         _unsupported("Embedding", lora_rank=lora_rank, quantization_config=quantization_config)
-        self.embeddings_initializer = initializers.get(embeddings_initializer)
-        self.embeddings_regularizer = regularizers.get(embeddings_regularizer)
-        self.embeddings_constraint = constraints.get(embeddings_constraint)
+        take_weight_settings(self, embeddings=(embeddings_initializer, embeddings_regularizer, embeddings_constraint))
         self.mask_zero = mask_zero
         self.supports_masking = mask_zero
         self.autocast = False
@@ -194,8 +183,5 @@ class Embedding(Layer):
 
     def get_config(self):
         return {**super().get_config(), "input_dim": self.input_dim, "output_dim": self.output_dim,
-                "embeddings_initializer": initializers.serialize(self.embeddings_initializer),
-                "embeddings_regularizer": regularizers.serialize(self.embeddings_regularizer),
-                "activity_regularizer": regularizers.serialize(self.activity_regularizer),
-                "embeddings_constraint": constraints.serialize(self.embeddings_constraint),
+                **weight_settings(self, "embeddings", activity=True),
                 "mask_zero": self.mask_zero, "quantization_config": None}

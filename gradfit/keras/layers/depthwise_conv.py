@@ -4,11 +4,11 @@ SeparableConv1D/2D (a depthwise convolution, then a 1x1 one; weights 'depthwise_
 'pointwise_kernel' (1.., in_channels * depth_multiplier, filters) and 'bias')."""
 from ...ops import array as A
 from ...ops import conv as C
-from .. import activations, constraints, initializers, regularizers
+from .. import activations
 from . import conv_arguments as args
 from .convolutional import add_bias, apply_activation, convolve
 from .input_spec import InputSpec
-from .layer import Layer
+from .layer import Layer, take_weight_settings, weight_settings
 
 
 def _depthwise(x, kernel, strides, padding, dilation_rate, data_format):
@@ -47,12 +47,8 @@ class _DepthwiseBase(Layer):
                              f"dilation_rate={self.dilation_rate}")
         self.activation = activations.get(activation)
         self.use_bias = use_bias
-        self.depthwise_initializer = initializers.get(depthwise_initializer)
-        self.bias_initializer = initializers.get(bias_initializer)
-        self.depthwise_regularizer = regularizers.get(depthwise_regularizer)
-        self.bias_regularizer = regularizers.get(bias_regularizer)
-        self.depthwise_constraint = constraints.get(depthwise_constraint)
-        self.bias_constraint = constraints.get(bias_constraint)
+        take_weight_settings(self, depthwise=(depthwise_initializer, depthwise_regularizer, depthwise_constraint),
+                             bias=(bias_initializer, bias_regularizer, bias_constraint))
         self.input_spec = InputSpec(ndim=rank + 2)
 
     def _input_channels(self, input_shape):
@@ -94,13 +90,7 @@ class _DepthwiseBase(Layer):
                 "padding": self.padding, "depth_multiplier": self.depth_multiplier,
                 "data_format": self.data_format, "dilation_rate": self.dilation_rate,
                 "activation": activations.serialize(self.activation), "use_bias": self.use_bias,
-                "depthwise_initializer": initializers.serialize(self.depthwise_initializer),
-                "bias_initializer": initializers.serialize(self.bias_initializer),
-                "depthwise_regularizer": regularizers.serialize(self.depthwise_regularizer),
-                "bias_regularizer": regularizers.serialize(self.bias_regularizer),
-                "activity_regularizer": regularizers.serialize(self.activity_regularizer),
-                "depthwise_constraint": constraints.serialize(self.depthwise_constraint),
-                "bias_constraint": constraints.serialize(self.bias_constraint)}
+                **weight_settings(self, "depthwise", "bias", activity=True)}
 
 
 class DepthwiseConv(_DepthwiseBase):
@@ -155,9 +145,7 @@ class SeparableConv(_DepthwiseBase):
             raise ValueError(f"{type(self).__name__}: invalid value for argument `filters`. Expected a strictly "
                              f"positive integer. Received filters={filters!r}")
         self.filters = filters
-        self.pointwise_initializer = initializers.get(pointwise_initializer)
-        self.pointwise_regularizer = regularizers.get(pointwise_regularizer)
-        self.pointwise_constraint = constraints.get(pointwise_constraint)
+        take_weight_settings(self, pointwise=(pointwise_initializer, pointwise_regularizer, pointwise_constraint))
 
     def build(self, input_shape):
         channels = self._input_channels(input_shape)
@@ -179,9 +167,7 @@ class SeparableConv(_DepthwiseBase):
 
     def get_config(self):
         return {**super().get_config(), "filters": self.filters,
-                "pointwise_initializer": initializers.serialize(self.pointwise_initializer),
-                "pointwise_regularizer": regularizers.serialize(self.pointwise_regularizer),
-                "pointwise_constraint": constraints.serialize(self.pointwise_constraint)}
+                **weight_settings(self, "pointwise")}
 
 
 class SeparableConv1D(SeparableConv):

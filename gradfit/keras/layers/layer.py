@@ -16,7 +16,7 @@ from ...backend import np_dtype
 from ...ops import math as M
 from ...tensor import Tensor, convert_to_tensor
 from .. import backend as keras_backend
-from .. import regularizers
+from .. import constraints, initializers, regularizers
 from . import dtype_policy as policies
 from . import masking
 from .call_signature import call_info, input_shapes, is_tensor_like, map_shape_structure, plain_shape, shape_arguments
@@ -557,3 +557,24 @@ def _plain_keywords(kwargs):
         if value.__class__ not in _PLAIN and value.__class__ is not Tensor:
             return False
     return True
+
+
+def take_weight_settings(layer, **settings):
+    """Set `layer.<name>_initializer`, `_regularizer` and `_constraint` from `name=(initializer, regularizer,
+    constraint)` as given to a constructor (identifiers, configs or objects)."""
+    for name, (initializer, regularizer, constraint) in settings.items():
+        setattr(layer, f"{name}_initializer", initializers.get(initializer))
+        setattr(layer, f"{name}_regularizer", regularizers.get(regularizer))
+        setattr(layer, f"{name}_constraint", constraints.get(constraint))
+
+
+def weight_settings(layer, *names, activity=False):
+    """The `get_config` entries for the initializers, regularizers and constraints of the weights `names`
+    (e.g. "kernel", "bias"), in Keras's order: initializers, regularizers, the activity regularizer
+    when `activity`, constraints."""
+    config = {f"{n}_initializer": initializers.serialize(getattr(layer, f"{n}_initializer")) for n in names}
+    config.update({f"{n}_regularizer": regularizers.serialize(getattr(layer, f"{n}_regularizer")) for n in names})
+    if activity:
+        config["activity_regularizer"] = regularizers.serialize(layer.activity_regularizer)
+    config.update({f"{n}_constraint": constraints.serialize(getattr(layer, f"{n}_constraint")) for n in names})
+    return config

@@ -6,10 +6,9 @@ from ...ops import array as A
 from ...ops import math as M
 from ...ops import nn as N
 from ...ops import reduction as R
-from .. import constraints, initializers, regularizers
 from .batch_normalization import normalize
 from .input_spec import InputSpec
-from .layer import Layer
+from .layer import Layer, take_weight_settings, weight_settings
 
 
 def _axes(axis, ndim, layer):
@@ -77,12 +76,8 @@ class LayerNormalization(_AxisNormalization):
         self.center = center
         self.scale = scale
         self.rms_scaling = rms_scaling
-        self.beta_initializer = initializers.get(beta_initializer)
-        self.gamma_initializer = initializers.get(gamma_initializer)
-        self.beta_regularizer = regularizers.get(beta_regularizer)
-        self.gamma_regularizer = regularizers.get(gamma_regularizer)
-        self.beta_constraint = constraints.get(beta_constraint)
-        self.gamma_constraint = constraints.get(gamma_constraint)
+        take_weight_settings(self, beta=(beta_initializer, beta_regularizer, beta_constraint),
+                             gamma=(gamma_initializer, gamma_regularizer, gamma_constraint))
         self.supports_masking = True
         self.autocast = False
 
@@ -113,12 +108,7 @@ class LayerNormalization(_AxisNormalization):
     def get_config(self):
         return {**super().get_config(), "axis": self.axis, "epsilon": self.epsilon, "center": self.center,
                 "scale": self.scale, "rms_scaling": self.rms_scaling,
-                "beta_initializer": initializers.serialize(self.beta_initializer),
-                "gamma_initializer": initializers.serialize(self.gamma_initializer),
-                "beta_regularizer": regularizers.serialize(self.beta_regularizer),
-                "gamma_regularizer": regularizers.serialize(self.gamma_regularizer),
-                "beta_constraint": constraints.serialize(self.beta_constraint),
-                "gamma_constraint": constraints.serialize(self.gamma_constraint)}
+                **weight_settings(self, "beta", "gamma")}
 
 
 class GroupNormalization(Layer):
@@ -139,12 +129,8 @@ class GroupNormalization(Layer):
         self.epsilon = epsilon
         self.center = center
         self.scale = scale
-        self.beta_initializer = initializers.get(beta_initializer)
-        self.gamma_initializer = initializers.get(gamma_initializer)
-        self.beta_regularizer = regularizers.get(beta_regularizer)
-        self.gamma_regularizer = regularizers.get(gamma_regularizer)
-        self.beta_constraint = constraints.get(beta_constraint)
-        self.gamma_constraint = constraints.get(gamma_constraint)
+        take_weight_settings(self, beta=(beta_initializer, beta_regularizer, beta_constraint),
+                             gamma=(gamma_initializer, gamma_regularizer, gamma_constraint))
 
     def build(self, input_shape):
         ndim = len(input_shape)
@@ -192,12 +178,7 @@ class GroupNormalization(Layer):
     def get_config(self):
         return {**super().get_config(), "groups": self.groups, "axis": self.axis, "epsilon": self.epsilon,
                 "center": self.center, "scale": self.scale,
-                "beta_initializer": initializers.serialize(self.beta_initializer),
-                "gamma_initializer": initializers.serialize(self.gamma_initializer),
-                "beta_regularizer": regularizers.serialize(self.beta_regularizer),
-                "gamma_regularizer": regularizers.serialize(self.gamma_regularizer),
-                "beta_constraint": constraints.serialize(self.beta_constraint),
-                "gamma_constraint": constraints.serialize(self.gamma_constraint)}
+                **weight_settings(self, "beta", "gamma")}
 
 
 class RMSNormalization(_AxisNormalization):

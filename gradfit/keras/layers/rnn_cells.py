@@ -10,8 +10,8 @@ from ... import nest
 from ...ops import array as A
 from ...ops import linalg as L
 from ...ops import math as M
-from .. import activations, constraints, initializers, random, regularizers
-from .layer import Layer
+from .. import activations, initializers, random
+from .layer import Layer, take_weight_settings, weight_settings
 from .recurrent_gates import gru_gates, lstm_gates
 
 
@@ -67,15 +67,9 @@ class _BuiltinCell(Layer, DropoutRNNCell):
         self.units = units
         self.activation = activations.get(activation)
         self.use_bias = use_bias
-        self.kernel_initializer = initializers.get(kernel_initializer)
-        self.recurrent_initializer = initializers.get(recurrent_initializer)
-        self.bias_initializer = initializers.get(bias_initializer)
-        self.kernel_regularizer = regularizers.get(kernel_regularizer)
-        self.recurrent_regularizer = regularizers.get(recurrent_regularizer)
-        self.bias_regularizer = regularizers.get(bias_regularizer)
-        self.kernel_constraint = constraints.get(kernel_constraint)
-        self.recurrent_constraint = constraints.get(recurrent_constraint)
-        self.bias_constraint = constraints.get(bias_constraint)
+        take_weight_settings(self, kernel=(kernel_initializer, kernel_regularizer, kernel_constraint),
+                             recurrent=(recurrent_initializer, recurrent_regularizer, recurrent_constraint),
+                             bias=(bias_initializer, bias_regularizer, bias_constraint))
         self.dropout = _rate(dropout)
         self.recurrent_dropout = _rate(recurrent_dropout)
         self.seed = seed
@@ -137,15 +131,7 @@ class _BuiltinCell(Layer, DropoutRNNCell):
 
     def get_config(self):
         return {**super().get_config(), "units": self.units, "activation": activations.serialize(self.activation),
-                "use_bias": self.use_bias, "kernel_initializer": initializers.serialize(self.kernel_initializer),
-                "recurrent_initializer": initializers.serialize(self.recurrent_initializer),
-                "bias_initializer": initializers.serialize(self.bias_initializer),
-                "kernel_regularizer": regularizers.serialize(self.kernel_regularizer),
-                "recurrent_regularizer": regularizers.serialize(self.recurrent_regularizer),
-                "bias_regularizer": regularizers.serialize(self.bias_regularizer),
-                "kernel_constraint": constraints.serialize(self.kernel_constraint),
-                "recurrent_constraint": constraints.serialize(self.recurrent_constraint),
-                "bias_constraint": constraints.serialize(self.bias_constraint), "dropout": self.dropout,
+                "use_bias": self.use_bias, **weight_settings(self, "kernel", "recurrent", "bias"), "dropout": self.dropout,
                 "recurrent_dropout": self.recurrent_dropout, "seed": self.seed}
 
 
