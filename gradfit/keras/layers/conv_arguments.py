@@ -24,6 +24,22 @@ def standardize_tuple(value, n, name, allow_zero=False):
     return values
 
 
+def take_geometry(layer, kernel_size, strides, padding, data_format, dilation_rate, allow_causal=False,
+                  strided_dilation=False):
+    """Set a convolution layer's kernel_size, strides, dilation_rate, padding and data_format, checked;
+    strides and dilation both above 1 are refused unless `strided_dilation` (as Keras refuses them)."""
+    rank = layer.rank
+    layer.kernel_size = standardize_tuple(kernel_size, rank, "kernel_size")
+    layer.strides = standardize_tuple(strides, rank, "strides")
+    layer.dilation_rate = standardize_tuple(dilation_rate, rank, "dilation_rate")
+    layer.padding = standardize_padding(padding, allow_causal=allow_causal)
+    layer.data_format = standardize_data_format(data_format)
+    if not strided_dilation and max(layer.strides) > 1 and max(layer.dilation_rate) > 1:
+        raise ValueError(f"{type(layer).__name__}: `strides > 1` not supported in conjunction with "
+                         f"`dilation_rate > 1`. Received: strides={layer.strides} and "
+                         f"dilation_rate={layer.dilation_rate}")
+
+
 def standardize_padding(value, allow_causal=False):
     """'valid' or 'same' (or 'causal' where allowed), case-insensitive."""
     allowed = ("valid", "same", "causal") if allow_causal else ("valid", "same")

@@ -24,10 +24,7 @@ class BaseConvTranspose(Layer):
             raise ValueError(f"{name}: invalid value for argument `filters`. Expected a strictly positive integer. "
                              f"Received filters={filters!r}")
         self.filters = filters
-        self.kernel_size = args.standardize_tuple(kernel_size, rank, "kernel_size")
-        self.strides = args.standardize_tuple(strides, rank, "strides")
-        self.dilation_rate = args.standardize_tuple(dilation_rate, rank, "dilation_rate")
-        self.padding = args.standardize_padding(padding)
+        args.take_geometry(self, kernel_size, strides, padding, data_format, dilation_rate, strided_dilation=True)
         self.output_padding = None if output_padding is None else args.standardize_tuple(
             output_padding, rank, "output_padding", allow_zero=True)
         if self.output_padding is not None:
@@ -37,7 +34,6 @@ class BaseConvTranspose(Layer):
                                      f"dimensions. At dimension {i}, `output_padding` is {pad} but `strides` is "
                                      f"{stride}. Received: output_padding={self.output_padding}, "
                                      f"strides={self.strides}")
-        self.data_format = args.standardize_data_format(data_format)
         self.activation = activations.get(activation)
         self.use_bias = use_bias
         take_weight_settings(self, kernel=(kernel_initializer, kernel_regularizer, kernel_constraint),

@@ -61,14 +61,7 @@ class BaseConv(Layer):
             raise ValueError(f"{name}: the number of filters must be evenly divisible by the number of groups. "
                              f"Received: groups={groups}, filters={filters}")
         self.groups = groups
-        self.kernel_size = args.standardize_tuple(kernel_size, rank, "kernel_size")
-        self.strides = args.standardize_tuple(strides, rank, "strides")
-        self.dilation_rate = args.standardize_tuple(dilation_rate, rank, "dilation_rate")
-        self.padding = args.standardize_padding(padding, allow_causal=rank == 1)
-        self.data_format = args.standardize_data_format(data_format)
-        if max(self.strides) > 1 and max(self.dilation_rate) > 1:
-            raise ValueError(f"{name}: `strides > 1` not supported in conjunction with `dilation_rate > 1`. "
-                             f"Received: strides={self.strides} and dilation_rate={self.dilation_rate}")
+        args.take_geometry(self, kernel_size, strides, padding, data_format, dilation_rate, allow_causal=rank == 1)
         self.activation = activations.get(activation)
         self.use_bias = use_bias
         take_weight_settings(self, kernel=(kernel_initializer, kernel_regularizer, kernel_constraint),

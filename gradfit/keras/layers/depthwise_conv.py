@@ -36,15 +36,7 @@ class _DepthwiseBase(Layer):
             raise ValueError(f"{type(self).__name__}: invalid value for argument `depth_multiplier`. Expected a "
                              f"strictly positive integer. Received depth_multiplier={depth_multiplier!r}")
         self.depth_multiplier = depth_multiplier
-        self.kernel_size = args.standardize_tuple(kernel_size, rank, "kernel_size")
-        self.strides = args.standardize_tuple(strides, rank, "strides")
-        self.dilation_rate = args.standardize_tuple(dilation_rate, rank, "dilation_rate")
-        self.padding = args.standardize_padding(padding)
-        self.data_format = args.standardize_data_format(data_format)
-        if max(self.strides) > 1 and max(self.dilation_rate) > 1:
-            raise ValueError(f"{type(self).__name__}: `strides > 1` not supported in conjunction with "
-                             f"`dilation_rate > 1`. Received: strides={self.strides} and "
-                             f"dilation_rate={self.dilation_rate}")
+        args.take_geometry(self, kernel_size, strides, padding, data_format, dilation_rate)
         self.activation = activations.get(activation)
         self.use_bias = use_bias
         take_weight_settings(self, depthwise=(depthwise_initializer, depthwise_regularizer, depthwise_constraint),
