@@ -132,8 +132,7 @@ class _BuiltinCell(Layer, DropoutRNNCell):
     def get_config(self):
         return {**super().get_config(), "units": self.units, "activation": activations.serialize(self.activation),
                 "use_bias": self.use_bias, **weight_settings(self, "kernel", "recurrent", "bias"),
-                "dropout": self.dropout,
-                "recurrent_dropout": self.recurrent_dropout, "seed": self.seed}
+                "dropout": self.dropout, "recurrent_dropout": self.recurrent_dropout, "seed": self.seed}
 
 
 class SimpleRNNCell(_BuiltinCell):
