@@ -204,7 +204,6 @@ class _Conv(ReluFused):
 
 
 _conv = _Conv("Conv2D")
-_backprop_input = Primitive("Conv2DBackpropInput")
 
 
 def conv2d_backprop_input(g, filters, plan, shape):
@@ -226,20 +225,26 @@ def conv2d_backprop_input(g, filters, plan, shape):
     return output(_backprop_input, out, (g, filters), {"plan": plan, "shape": shape})
 
 
-def _backprop_input_grad_g(gg, ans, g, filters, plan, shape):
-    """d/dg: the convolution of the incoming gradient with the filters (the adjoint of the adjoint)."""
-    kh, kw, cin, cout = filters._value.shape
-    cols = A.reshape(extract_patches(gg, plan), (-1, kh * kw * cin))
-    return A.reshape(matmul(cols, A.reshape(filters, (-1, cout))), g._value.shape)
+class _BackpropInput(Primitive):
+    """conv2d_backprop_input(g, filters): linear in each, so both gradients read the patches of the
+    incoming gradient `gg` (extracted once): d/dg is gg's convolution with the filters, d/dfilters the
+    patches' product with g."""
+
+    __slots__ = ()
+
+    def gradients(self, gg, ans, inputs, params, wanted):
+        g, filters = inputs
+        kh, kw, cin, cout = filters._value.shape
+        cols = A.reshape(extract_patches(gg, params["plan"]), (-1, kh * kw * cin))
+        out = {}
+        if 0 in wanted:
+            out[0] = A.reshape(matmul(cols, A.reshape(filters, (-1, cout))), g._value.shape)
+        if 1 in wanted:
+            out[1] = A.reshape(matmul(cols, A.reshape(g, (-1, cout)), transpose_a=True), filters._value.shape)
+        return out
 
 
-def _backprop_input_grad_filters(gg, ans, g, filters, plan, shape):
-    kh, kw, cin, cout = filters._value.shape
-    cols = A.reshape(extract_patches(gg, plan), (-1, kh * kw * cin))
-    return A.reshape(matmul(cols, A.reshape(g, (-1, cout)), transpose_a=True), filters._value.shape)
-
-
-defgrad(_backprop_input, _backprop_input_grad_g, _backprop_input_grad_filters)
+_backprop_input = _BackpropInput("Conv2DBackpropInput")
 
 
 def conv2d_transpose(input, filters, output_shape, strides, padding="SAME", data_format="NHWC", dilations=None,
