@@ -187,3 +187,24 @@ def test_the_gradient_asked_for_a_pooled_relu_output_itself_is_the_max_pool_grad
     assert type(dy) is tf.Tensor
     np.testing.assert_allclose(dw.numpy(), tape.gradient(loss, w).numpy(), rtol=1e-6)
     assert not np.any(dw.numpy()[..., 1])
+
+
+@pytest.mark.parametrize("padding,strides,dilations", [("SAME", 1, 1), ("VALID", 2, 1), ("SAME", 1, 2)])
+def test_conv_input_gradient_is_the_same_computed_per_kernel_position(monkeypatch, padding, strides, dilations):
+    """Large patch gradients are added back one kernel position at a time: the result is the same."""
+    from gradfit.ops import conv
+
+    rng = np.random.default_rng(2)
+    x = tf.constant(rng.standard_normal((3, 9, 8, 4)).astype(np.float32))
+    w = tf.constant(rng.standard_normal((3, 3, 4, 5)).astype(np.float32))
+
+    def input_gradient():
+        with tf.GradientTape() as tape:
+            tape.watch(x)
+            y = tf.nn.conv2d(x, w, strides, padding, dilations=dilations)
+            loss = tf.reduce_sum(y * np.arange(y.numpy().size).reshape(y.shape).astype(np.float32))
+        return tape.gradient(loss, x).numpy()
+
+    whole = input_gradient()
+    monkeypatch.setattr(conv, "_PER_POSITION_COLUMNS", 0)
+    np.testing.assert_allclose(input_gradient(), whole, rtol=1e-5, atol=1e-3)

@@ -206,20 +206,30 @@ class _Conv(ReluFused):
 _conv = _Conv("Conv2D")
 
 
+_PER_POSITION_COLUMNS = 1 << 20  # patch-gradient values above which each kernel position is done apart
+
+
 def conv2d_backprop_input(g, filters, plan, shape):
     """The gradient of a convolution (filters (KH, KW, C_in, C_out), geometry `plan`) with respect to its
-    (N, H, W, C_in) input, from the output gradient `g` (N, OH, OW, C_out): each kernel position's
-    product with `g` added into the windows it came from. One product per position keeps each block
-    small enough to be added back while it is still in cache."""
+    (N, H, W, C_in) input, from the output gradient `g` (N, OH, OW, C_out): the gradient of every patch,
+    each added back into the window it came from. When the patch gradients are large, each kernel
+    position's product is computed apart, small enough to be added back while it is still in cache."""
     gv, fv = value(g), value(filters)
     oh, ow, kh, kw, sh, sw, dh, dw, pt, pb, pl, pr = plan
     n, h, w, c = shape
     g2 = gv.reshape(-1, fv.shape[3])
     dtype = np.result_type(gv.dtype, fv.dtype)
     out = np.zeros((n, h + pt + pb, w + pl + pr, c), dtype=dtype)
-    for key, (i, j) in zip(_window_slices(plan), np.ndindex(kh, kw)):
-        blas_threads.for_product(2 * g2.size * c)
-        out[key] += np.matmul(g2, fv[i, j].T).reshape(n, oh, ow, c)
+    keys = _window_slices(plan)
+    if g2.shape[0] * kh * kw * c > _PER_POSITION_COLUMNS:
+        for key, (i, j) in zip(keys, np.ndindex(kh, kw)):
+            blas_threads.for_product(2 * g2.size * c)
+            out[key] += np.matmul(g2, fv[i, j].T).reshape(n, oh, ow, c)
+    else:
+        blas_threads.for_product(2 * g2.size * c * kh * kw)
+        cols = np.matmul(g2, fv.reshape(-1, fv.shape[3]).T).reshape(n, oh, ow, kh * kw, c)
+        for k, key in enumerate(keys):
+            out[key] += cols[:, :, :, k]
     if pt or pb or pl or pr:
         out = np.ascontiguousarray(out[:, pt:pt + h, pl:pl + w, :])
     return output(_backprop_input, out, (g, filters), {"plan": plan, "shape": shape})
