@@ -163,8 +163,8 @@ def conv2d(input, filters, strides, padding, data_format="NHWC", dilations=None,
 
 
 def conv2d_dense(input, filters, bias=None, strides=1, padding="VALID", dilations=None, activation=None):
-    """relu?(conv2d(input, filters) + bias) for NHWC input, as one patch extraction and one fused `dense` op
-    (the bias and ReLU applied in place on the product, their gradients computed together)."""
+    """relu?(conv2d(input, filters) + bias) for NHWC input: a patch extraction, then one recorded `Conv2D` op
+    (the product, with the bias and ReLU applied in place on it; their gradients computed together)."""
     xv, fv = value(input), value(filters)
     if xv.ndim != 4 or fv.ndim != 4 or xv.shape[3] != fv.shape[2]:
         raise InvalidArgumentError(f"conv2d: input shape {xv.shape} does not match filter shape {fv.shape}")
