@@ -442,14 +442,13 @@ def _ops():
 
 
 def _backward(tape, targets, seeds, sources):
-    """Reverse-mode sweep over `tape`'s nodes; returns the gradient for each source (or None)."""
-    add, ones_like, cast, convert_to_tensor, _ = _ops()
-    tid = tape._id
+    """Reverse-mode sweep over `tape`'s nodes; returns the gradient for each source (or None). While it
+    runs, `is_source` answers for its sources."""
     source_index = {id(s): i for i, s in enumerate(sources)}
     previous_sources = getattr(_SWEEP, "sources", None)
     _SWEEP.sources = source_index
     try:
-        return _sweep(tape, tid, targets, seeds, sources, source_index, add, convert_to_tensor, cast)
+        return _sweep(tape, targets, seeds, sources, source_index)
     finally:
         _SWEEP.sources = previous_sources
 
@@ -464,7 +463,9 @@ def is_source(x):
     return sources is not None and id(x) in sources
 
 
-def _sweep(tape, tid, targets, seeds, sources, source_index, add, convert_to_tensor, cast):
+def _sweep(tape, targets, seeds, sources, source_index):
+    add, _, cast, convert_to_tensor, _ = _ops()
+    tid = tape._id
     source_grads = [None] * len(sources)
     pending = {}  # node -> its output's gradient (a list of them for multi-output nodes)
 

@@ -116,11 +116,8 @@ def sum_to(g, shape):
         axes = tuple(builtins.range(lead)) + tuple(
             i + lead for i, d in enumerate(shape) if d == 1 and gv.shape[i + lead] != 1)
     if len(axes) == lead:
-        if lead and gv.size >= _GEMV_ROWS and gv.dtype.kind == "f" and gv.flags.c_contiguous:
-            rows = math.prod(gv.shape[:lead])
-        else:
-            rows = 0
-        if rows >= _GEMV_ROWS:
+        rows = math.prod(gv.shape[:lead])
+        if rows >= _GEMV_ROWS and gv.dtype.kind == "f" and gv.flags.c_contiguous:
             # Many rows (a convolution's bias): a product with a vector of ones reads `gv` at memory speed,
             # where NumPy's pairwise column sums stride through it.
             out = (_ones(rows, gv.dtype) @ gv.reshape(rows, -1)).reshape(shape)

@@ -177,9 +177,8 @@ def conv2d_dense(input, filters, bias=None, strides=1, padding="VALID", dilation
     # The patches are recorded as an op of the input (second-order gradients reach the input through
     # them); the convolution's own node keeps them for its filter gradient.
     cols = A.reshape(extract_patches(input, plan), (n * oh * ow, kh * kw * cin))
-    out = dense_value(cols._value, fv.reshape(kh * kw * cin, cout), bias, activation)
-    if out.dtype != xv.dtype and xv.dtype.kind == "f":
-        out = out.astype(np.result_type(xv.dtype, fv.dtype))
+    out = dense_value(cols._value, fv.reshape(kh * kw * cin, cout), bias, activation,
+                      np.result_type(xv.dtype, fv.dtype))
     return output(_conv, out.reshape(n, oh, ow, cout), (input, filters) if bias is None else (input, filters, bias),
                   {"cols": cols, "plan": plan, "relu": activation == "relu"})
 
@@ -226,8 +225,8 @@ def conv2d_backprop_input(g, filters, plan, shape):
     out = np.zeros((n, h + pt + pb, w + pl + pr, c), dtype=dtype)
     keys = _window_slices(plan)
     if g2.shape[0] * kh * kw * c > _PER_POSITION_COLUMNS:
+        blas_threads.for_product(2 * g2.size * c)
         for key, (i, j) in zip(keys, np.ndindex(kh, kw)):
-            blas_threads.for_product(2 * g2.size * c)
             out[key] += np.matmul(g2, fv[i, j].T).reshape(n, oh, ow, c)
     else:
         blas_threads.for_product(2 * g2.size * c * kh * kw)
@@ -373,20 +372,18 @@ def _first_max_masks(v, out, plan, positive_only=False):
     """
     xp = _padded(v, plan, -np.inf)
     keys = _window_slices(plan)
-    taken = np.less_equal(out, 0) if positive_only else None  # windows already given their position
-    owned = positive_only
-    masks = []
-    for k, key in enumerate(keys):
+    first = np.equal(xp[keys[0]], out)
+    if positive_only:
+        taken = np.less_equal(out, 0)  # windows already given their position (or none at all)
+        np.greater(first, taken, out=first)
+        taken |= first
+    else:
+        taken = first.copy()
+    masks = [first]
+    for key in keys[1:]:
         m = np.equal(xp[key], out)
-        if taken is not None:
-            np.greater(m, taken, out=m)  # m and not taken: a maximum no earlier position holds
-        if k < len(keys) - 1:
-            if taken is None:
-                taken = m
-            elif owned:
-                np.logical_or(taken, m, out=taken)
-            else:
-                taken, owned = taken | m, True
+        np.greater(m, taken, out=m)  # m and not taken: a maximum no earlier position holds
+        taken |= m
         masks.append(m)
     return masks
 

@@ -100,12 +100,14 @@ class _Dense(ReluFused):
 _dense = _Dense("Dense")
 
 
-def dense_value(xv, kv, bias, activation):
-    """The array xv @ kv (+ bias), then ReLU when `activation` is 'relu', for a 2-D `xv`."""
+def dense_value(xv, kv, bias, activation, dtype=None):
+    """The array xv @ kv (+ bias), then ReLU when `activation` is 'relu', for a 2-D `xv`; of `dtype`
+    (the kernel's by default)."""
     blas_threads.for_product(2 * xv.size * kv.shape[1])
     out = np.matmul(xv, kv)
-    if out.dtype != kv.dtype:
-        out = out.astype(kv.dtype)
+    dtype = kv.dtype if dtype is None else dtype
+    if out.dtype != dtype:
+        out = out.astype(dtype)
     # `out` is a fresh array, so the bias and the activation are applied in place.
     if bias is not None:
         out += bias._value
