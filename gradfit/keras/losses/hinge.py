@@ -6,7 +6,7 @@ import numpy as np
 
 from ...ops import math as M
 from ...ops import reduction as R
-from .loss import Loss, LossFunctionWrapper, labels_and_predictions
+from .loss import BuiltinLoss, labels_and_predictions
 
 
 def _hinge_labels(y_true):
@@ -39,31 +39,22 @@ def categorical_hinge(y_true, y_pred):
     return M.maximum(M.add(M.subtract(neg, pos), 1.0), 0.0)
 
 
-class Hinge(LossFunctionWrapper):
+class Hinge(BuiltinLoss):
     """Hinge loss: max(1 - y_true * y_pred, 0)."""
 
     def __init__(self, reduction="sum_over_batch_size", name="hinge", dtype=None):
         super().__init__(hinge, name=name, reduction=reduction, dtype=dtype)
 
-    def get_config(self):
-        return Loss.get_config(self)
 
-
-class SquaredHinge(LossFunctionWrapper):
+class SquaredHinge(BuiltinLoss):
     """Squared hinge loss: max(1 - y_true * y_pred, 0) ** 2."""
 
     def __init__(self, reduction="sum_over_batch_size", name="squared_hinge", dtype=None):
         super().__init__(squared_hinge, name=name, reduction=reduction, dtype=dtype)
 
-    def get_config(self):
-        return Loss.get_config(self)
 
-
-class CategoricalHinge(LossFunctionWrapper):
+class CategoricalHinge(BuiltinLoss):
     """Categorical hinge loss for one-hot labels."""
 
     def __init__(self, reduction="sum_over_batch_size", name="categorical_hinge", dtype=None):
         super().__init__(categorical_hinge, name=name, reduction=reduction, dtype=dtype)
-
-    def get_config(self):
-        return Loss.get_config(self)

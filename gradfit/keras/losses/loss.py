@@ -1,4 +1,4 @@
-"""The `Loss` base class, its reductions and sample weighting, and `LossFunctionWrapper`.
+"""The `Loss` base class, its reductions and sample weighting, `LossFunctionWrapper` and `BuiltinLoss`.
 
 A loss object is called `loss(y_true, y_pred, sample_weight=None)`: `call` gives per-sample values,
 which are weighted (sample weights times any Keras mask on `y_pred`) and reduced to a scalar.
@@ -232,3 +232,16 @@ class LossFunctionWrapper(Loss):
 
     def __repr__(self):
         return f"<LossFunctionWrapper({self.fn}, kwargs={self._fn_kwargs})>"
+
+
+class BuiltinLoss(LossFunctionWrapper):
+    """A built-in loss class around one loss function: the function's keyword arguments are the class's
+    attributes and, with the base settings, its config (the function itself is implied by the class)."""
+
+    def __init__(self, fn, reduction="sum_over_batch_size", name=None, dtype=None, **kwargs):
+        super().__init__(fn, reduction=reduction, name=name, dtype=dtype, **kwargs)
+        for key, value in kwargs.items():
+            setattr(self, key, value)
+
+    def get_config(self):
+        return {**Loss.get_config(self), **{key: getattr(self, key) for key in self._fn_kwargs}}

@@ -15,7 +15,7 @@ from ...ops import math as M
 from ...ops import nn
 from ...ops import reduction as R
 from ...tensor import Tensor
-from .loss import Loss, LossFunctionWrapper, float_tensor, labels_and_predictions
+from .loss import BuiltinLoss, float_tensor, labels_and_predictions
 
 
 def _get_logits(output, from_logits, op_name, fn_name):
@@ -216,115 +216,62 @@ def poisson(y_true, y_pred):
 
 
 # ------------------------------------------------------------------------------------- classes
-class BinaryCrossentropy(LossFunctionWrapper):
+class BinaryCrossentropy(BuiltinLoss):
     """Binary cross-entropy between labels in [0, 1] and predicted probabilities (or logits)."""
 
     def __init__(self, from_logits=False, label_smoothing=0.0, axis=-1, reduction="sum_over_batch_size",
                  name="binary_crossentropy", dtype=None):
         super().__init__(binary_crossentropy, name=name, reduction=reduction, dtype=dtype,
                          from_logits=from_logits, label_smoothing=label_smoothing, axis=axis)
-        self.from_logits = from_logits
-        self.label_smoothing = label_smoothing
-        self.axis = axis
-
-    def get_config(self):
-        config = Loss.get_config(self)
-        config.update({"from_logits": self.from_logits, "label_smoothing": self.label_smoothing, "axis": self.axis})
-        return config
 
 
-class BinaryFocalCrossentropy(LossFunctionWrapper):
+class BinaryFocalCrossentropy(BuiltinLoss):
     """Focal binary cross-entropy (Lin et al., 2018): hard examples weigh more."""
 
     def __init__(self, apply_class_balancing=False, alpha=0.25, gamma=2.0, from_logits=False, label_smoothing=0.0,
                  axis=-1, reduction="sum_over_batch_size", name="binary_focal_crossentropy", dtype=None):
         super().__init__(binary_focal_crossentropy, name=name, reduction=reduction, dtype=dtype,
-                         apply_class_balancing=apply_class_balancing, alpha=alpha, gamma=gamma,
-                         from_logits=from_logits, label_smoothing=label_smoothing, axis=axis)
-        self.from_logits = from_logits
-        self.label_smoothing = label_smoothing
-        self.axis = axis
-        self.apply_class_balancing = apply_class_balancing
-        self.alpha = alpha
-        self.gamma = gamma
-
-    def get_config(self):
-        config = Loss.get_config(self)
-        config.update({"from_logits": self.from_logits, "label_smoothing": self.label_smoothing, "axis": self.axis,
-                       "apply_class_balancing": self.apply_class_balancing, "alpha": self.alpha, "gamma": self.gamma})
-        return config
+                         from_logits=from_logits, label_smoothing=label_smoothing, axis=axis,
+                         apply_class_balancing=apply_class_balancing, alpha=alpha, gamma=gamma)
 
 
-class CategoricalCrossentropy(LossFunctionWrapper):
+class CategoricalCrossentropy(BuiltinLoss):
     """Cross-entropy between one-hot (or soft) labels and predicted class probabilities (or logits)."""
 
     def __init__(self, from_logits=False, label_smoothing=0.0, axis=-1, reduction="sum_over_batch_size",
                  name="categorical_crossentropy", dtype=None):
         super().__init__(categorical_crossentropy, name=name, reduction=reduction, dtype=dtype,
                          from_logits=from_logits, label_smoothing=label_smoothing, axis=axis)
-        self.from_logits = from_logits
-        self.label_smoothing = label_smoothing
-        self.axis = axis
-
-    def get_config(self):
-        config = Loss.get_config(self)
-        config.update({"from_logits": self.from_logits, "label_smoothing": self.label_smoothing, "axis": self.axis})
-        return config
 
 
-class CategoricalFocalCrossentropy(LossFunctionWrapper):
+class CategoricalFocalCrossentropy(BuiltinLoss):
     """Focal categorical cross-entropy: each class term scaled by alpha * (1 - p) ** gamma."""
 
     def __init__(self, alpha=0.25, gamma=2.0, from_logits=False, label_smoothing=0.0, axis=-1,
                  reduction="sum_over_batch_size", name="categorical_focal_crossentropy", dtype=None):
-        super().__init__(categorical_focal_crossentropy, name=name, reduction=reduction, dtype=dtype, alpha=alpha,
-                         gamma=gamma, from_logits=from_logits, label_smoothing=label_smoothing, axis=axis)
-        self.from_logits = from_logits
-        self.label_smoothing = label_smoothing
-        self.axis = axis
-        self.alpha = alpha
-        self.gamma = gamma
-
-    def get_config(self):
-        config = Loss.get_config(self)
-        config.update({"from_logits": self.from_logits, "label_smoothing": self.label_smoothing, "axis": self.axis,
-                       "alpha": self.alpha, "gamma": self.gamma})
-        return config
+        super().__init__(categorical_focal_crossentropy, name=name, reduction=reduction, dtype=dtype,
+                         from_logits=from_logits, label_smoothing=label_smoothing, axis=axis, alpha=alpha, gamma=gamma)
 
 
-class SparseCategoricalCrossentropy(LossFunctionWrapper):
-    """Cross-entropy between integer class ids and predicted class probabilities (or logits)."""
+class SparseCategoricalCrossentropy(BuiltinLoss):
+    """Cross-entropy between integer class ids and predicted class probabilities (or logits). Its config
+    keeps `axis`, which Keras leaves out (losing it on a round trip)."""
 
     def __init__(self, from_logits=False, ignore_class=None, reduction="sum_over_batch_size", axis=-1,
                  name="sparse_categorical_crossentropy", dtype=None):
         super().__init__(sparse_categorical_crossentropy, name=name, reduction=reduction, dtype=dtype,
                          from_logits=from_logits, ignore_class=ignore_class, axis=axis)
-        self.from_logits = from_logits
-        self.ignore_class = ignore_class
-        self.axis = axis
-
-    def get_config(self):
-        config = Loss.get_config(self)
-        # Keras leaves `axis` out of this config, which loses it on a round trip; it is kept here.
-        config.update({"from_logits": self.from_logits, "ignore_class": self.ignore_class, "axis": self.axis})
-        return config
 
 
-class KLDivergence(LossFunctionWrapper):
+class KLDivergence(BuiltinLoss):
     """Kullback-Leibler divergence between label and predicted distributions."""
 
     def __init__(self, reduction="sum_over_batch_size", name="kl_divergence", dtype=None):
         super().__init__(kl_divergence, name=name, reduction=reduction, dtype=dtype)
 
-    def get_config(self):
-        return Loss.get_config(self)
 
-
-class Poisson(LossFunctionWrapper):
+class Poisson(BuiltinLoss):
     """Poisson loss: y_pred - y_true * log(y_pred)."""
 
     def __init__(self, reduction="sum_over_batch_size", name="poisson", dtype=None):
         super().__init__(poisson, name=name, reduction=reduction, dtype=dtype)
-
-    def get_config(self):
-        return Loss.get_config(self)

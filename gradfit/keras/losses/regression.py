@@ -9,7 +9,7 @@ from ... import backend
 from ...ops import math as M
 from ...ops import nn
 from ...ops import reduction as R
-from .loss import Loss, LossFunctionWrapper, labels_and_predictions
+from .loss import BuiltinLoss, labels_and_predictions
 
 
 def mean_squared_error(y_true, y_pred):
@@ -70,75 +70,52 @@ def log_cosh(y_true, y_pred):
     return R.reduce_mean(M.subtract(M.add(x, nn.softplus(M.multiply(x, -2.0))), math.log(2.0)), axis=-1)
 
 
-class MeanSquaredError(LossFunctionWrapper):
+class MeanSquaredError(BuiltinLoss):
     """Mean of squares of errors between labels and predictions."""
 
     def __init__(self, reduction="sum_over_batch_size", name="mean_squared_error", dtype=None):
         super().__init__(mean_squared_error, name=name, reduction=reduction, dtype=dtype)
 
-    def get_config(self):
-        return Loss.get_config(self)
 
-
-class MeanAbsoluteError(LossFunctionWrapper):
+class MeanAbsoluteError(BuiltinLoss):
     """Mean of absolute errors between labels and predictions."""
 
     def __init__(self, reduction="sum_over_batch_size", name="mean_absolute_error", dtype=None):
         super().__init__(mean_absolute_error, name=name, reduction=reduction, dtype=dtype)
 
-    def get_config(self):
-        return Loss.get_config(self)
 
-
-class MeanAbsolutePercentageError(LossFunctionWrapper):
+class MeanAbsolutePercentageError(BuiltinLoss):
     """Mean absolute error as a percentage of the labels."""
 
     def __init__(self, reduction="sum_over_batch_size", name="mean_absolute_percentage_error", dtype=None):
         super().__init__(mean_absolute_percentage_error, name=name, reduction=reduction, dtype=dtype)
 
-    def get_config(self):
-        return Loss.get_config(self)
 
-
-class MeanSquaredLogarithmicError(LossFunctionWrapper):
+class MeanSquaredLogarithmicError(BuiltinLoss):
     """Mean of squared differences of log(1 + x) between labels and predictions."""
 
     def __init__(self, reduction="sum_over_batch_size", name="mean_squared_logarithmic_error", dtype=None):
         super().__init__(mean_squared_logarithmic_error, name=name, reduction=reduction, dtype=dtype)
 
-    def get_config(self):
-        return Loss.get_config(self)
 
-
-class CosineSimilarity(LossFunctionWrapper):
-    """Negative cosine similarity between labels and predictions along `axis`."""
+class CosineSimilarity(BuiltinLoss):
+    """Negative cosine similarity between labels and predictions along `axis`. Its config keeps `axis`,
+    which Keras leaves out (losing it on a round trip)."""
 
     def __init__(self, axis=-1, reduction="sum_over_batch_size", name="cosine_similarity", dtype=None):
         super().__init__(cosine_similarity, name=name, reduction=reduction, dtype=dtype, axis=axis)
-        self.axis = axis
-
-    def get_config(self):
-        # Keras leaves `axis` out of this config, which loses it on a round trip; it is kept here.
-        return {**Loss.get_config(self), "axis": self.axis}
 
 
-class Huber(LossFunctionWrapper):
-    """Huber loss: quadratic for small errors, linear beyond `delta`."""
+class Huber(BuiltinLoss):
+    """Huber loss: quadratic for small errors, linear beyond `delta`. Its config keeps `delta`, which
+    Keras leaves out (losing it on a round trip)."""
 
     def __init__(self, delta=1.0, reduction="sum_over_batch_size", name="huber_loss", dtype=None):
         super().__init__(huber, name=name, reduction=reduction, dtype=dtype, delta=delta)
-        self.delta = delta
-
-    def get_config(self):
-        # Keras leaves `delta` out of this config, which loses it on a round trip; it is kept here.
-        return {**Loss.get_config(self), "delta": self.delta}
 
 
-class LogCosh(LossFunctionWrapper):
+class LogCosh(BuiltinLoss):
     """Logarithm of the hyperbolic cosine of the prediction error."""
 
     def __init__(self, reduction="sum_over_batch_size", name="log_cosh", dtype=None):
         super().__init__(log_cosh, name=name, reduction=reduction, dtype=dtype)
-
-    def get_config(self):
-        return Loss.get_config(self)
