@@ -8,7 +8,7 @@ from ...ops import reduction as R
 from ... import backend
 from .. import constraints, initializers, regularizers
 from .input_spec import InputSpec
-from .layer import Layer
+from .layer import Layer, take_weight_settings
 
 
 def normalize(x, mean, variance, gamma, beta, epsilon):
@@ -40,14 +40,10 @@ class BatchNormalization(Layer):
         self.epsilon = float(epsilon)
         self.center = center
         self.scale = scale
-        self.beta_initializer = initializers.get(beta_initializer)
-        self.gamma_initializer = initializers.get(gamma_initializer)
+        take_weight_settings(self, beta=(beta_initializer, beta_regularizer, beta_constraint),
+                             gamma=(gamma_initializer, gamma_regularizer, gamma_constraint))
         self.moving_mean_initializer = initializers.get(moving_mean_initializer)
         self.moving_variance_initializer = initializers.get(moving_variance_initializer)
-        self.beta_regularizer = regularizers.get(beta_regularizer)
-        self.gamma_regularizer = regularizers.get(gamma_regularizer)
-        self.beta_constraint = constraints.get(beta_constraint)
-        self.gamma_constraint = constraints.get(gamma_constraint)
         self.renorm = renorm
         if renorm:
             renorm_clipping = dict(renorm_clipping or {})

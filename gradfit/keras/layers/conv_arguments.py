@@ -40,6 +40,15 @@ def take_geometry(layer, kernel_size, strides, padding, data_format, dilation_ra
                          f"dilation_rate={layer.dilation_rate}")
 
 
+def input_channels(layer, input_shape):
+    """The channel dimension of a convolution layer's input shape (it must be known to build)."""
+    channels = input_shape[channel_axis(layer.data_format)]
+    if channels is None:
+        raise ValueError(f"{type(layer).__name__} '{layer.name}' needs the channel dimension of its input to be "
+                         f"known, got shape {tuple(input_shape)}")
+    return channels
+
+
 def standardize_padding(value, allow_causal=False):
     """'valid' or 'same' (or 'causal' where allowed), case-insensitive."""
     allowed = ("valid", "same", "causal") if allow_causal else ("valid", "same")

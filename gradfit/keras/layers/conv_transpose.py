@@ -42,10 +42,7 @@ class BaseConvTranspose(Layer):
 
     def build(self, input_shape):
         axis = args.channel_axis(self.data_format)
-        channels = input_shape[axis]
-        if channels is None:
-            raise ValueError(f"{type(self).__name__} '{self.name}' needs the channel dimension of its input to be "
-                             f"known, got shape {tuple(input_shape)}")
+        channels = args.input_channels(self, input_shape)
         self.compute_output_shape(input_shape)
         self.kernel = self.add_weight(name="kernel", shape=self.kernel_size + (self.filters, channels),
                                       initializer=self.kernel_initializer, regularizer=self.kernel_regularizer,

@@ -70,10 +70,7 @@ class BaseConv(Layer):
 
     def build(self, input_shape):
         axis = args.channel_axis(self.data_format)
-        channels = input_shape[axis]
-        if channels is None:
-            raise ValueError(f"{type(self).__name__} '{self.name}' needs the channel dimension of its input to be "
-                             f"known, got shape {tuple(input_shape)}")
+        channels = args.input_channels(self, input_shape)
         if channels % self.groups:
             raise ValueError(f"{type(self).__name__} '{self.name}': the number of input channels must be evenly "
                              f"divisible by the number of groups. Received groups={self.groups}, but the input has "

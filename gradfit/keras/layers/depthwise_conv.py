@@ -45,10 +45,7 @@ class _DepthwiseBase(Layer):
 
     def _input_channels(self, input_shape):
         axis = args.channel_axis(self.data_format)
-        channels = input_shape[axis]
-        if channels is None:
-            raise ValueError(f"{type(self).__name__} '{self.name}' needs the channel dimension of its input to be "
-                             f"known, got shape {tuple(input_shape)}")
+        channels = args.input_channels(self, input_shape)
         self.compute_output_shape(input_shape)
         self.input_spec = InputSpec(ndim=self.rank + 2, axes={axis: channels})
         return channels

@@ -13,7 +13,7 @@ from ...ops import nn as N
 from .. import activations, constraints, initializers, random, regularizers
 from . import masking
 from .keras_tensor import KerasTensor
-from .layer import Layer
+from .layer import Layer, take_weight_settings
 
 # Masked scores before the softmax (as Keras's Softmax layer): their probability underflows to 0.
 _LARGE_NEGATIVE = -1e9
@@ -38,12 +38,8 @@ class _Projection(Layer):
         self.output_dims = tuple(output_dims)
         self.use_bias = use_bias
         self.activation = activations.get(activation)
-        self.kernel_initializer = initializers.get(kernel_initializer)
-        self.bias_initializer = initializers.get(bias_initializer)
-        self.kernel_regularizer = regularizers.get(kernel_regularizer)
-        self.bias_regularizer = regularizers.get(bias_regularizer)
-        self.kernel_constraint = constraints.get(kernel_constraint)
-        self.bias_constraint = constraints.get(bias_constraint)
+        take_weight_settings(self, kernel=(kernel_initializer, kernel_regularizer, kernel_constraint),
+                             bias=(bias_initializer, bias_regularizer, bias_constraint))
 
     def build(self, input_shape):
         bound = tuple(input_shape[len(input_shape) - self.bound_dims:])
