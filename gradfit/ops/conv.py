@@ -227,10 +227,10 @@ def conv2d_backprop_input(g, filters, plan, shape):
     if g2.shape[0] * kh * kw * c > _PER_POSITION_COLUMNS:
         blas_threads.for_product(2 * g2.size * c)
         for key, (i, j) in zip(keys, np.ndindex(kh, kw)):
-            out[key] += np.matmul(g2, fv[i, j].T).reshape(n, oh, ow, c)
+            out[key] += np.dot(g2, fv[i, j].T).reshape(n, oh, ow, c)
     else:
         blas_threads.for_product(2 * g2.size * c * kh * kw)
-        cols = np.matmul(g2, fv.reshape(-1, fv.shape[3]).T).reshape(n, oh, ow, kh * kw, c)
+        cols = np.dot(g2, fv.reshape(-1, fv.shape[3]).T).reshape(n, oh, ow, kh * kw, c)
         for k, key in enumerate(keys):
             out[key] += cols[:, :, :, k]
     if pt or pb or pl or pr:

@@ -20,7 +20,9 @@ def _matmul_value(a, b, ta, tb):
     blas_threads.for_product(2 * max(a.size, b.size) * b.shape[-1])
     if a.ndim > 2 and b.ndim == 2:
         # One large GEMM instead of NumPy's loop of small ones over the leading axes.
-        return np.matmul(a.reshape(-1, a.shape[-1]), b).reshape(a.shape[:-1] + (b.shape[-1],))
+        return np.dot(a.reshape(-1, a.shape[-1]), b).reshape(a.shape[:-1] + (b.shape[-1],))
+    if a.ndim == 2 and b.ndim == 2:
+        return np.dot(a, b)  # the same product as np.matmul, without the generalized-ufunc dispatch
     return np.matmul(a, b)
 
 

@@ -104,7 +104,7 @@ def dense_value(xv, kv, bias, activation, dtype=None):
     """The array xv @ kv (+ bias), then ReLU when `activation` is 'relu', for a 2-D `xv`; of `dtype`
     (the kernel's by default)."""
     blas_threads.for_product(2 * xv.size * kv.shape[1])
-    out = np.matmul(xv, kv)
+    out = np.dot(xv, kv)
     dtype = kv.dtype if dtype is None else dtype
     if out.dtype != dtype:
         out = out.astype(dtype)
