@@ -179,7 +179,10 @@ class ArrayBatches:
     def _batch(self, key):
         x, y, sw = self.data
         if self._plain:
-            # The common case, one array of inputs and one of targets: no structure walks.
+            # The common case, one array of inputs and one of targets: no structure walks (and a shuffled
+            # batch is gathered with `take`, which is faster than fancy indexing).
+            if key.__class__ is np.ndarray:
+                return (Tensor(x.take(key, 0)), Tensor(y.take(key, 0))) if y is not None else Tensor(x.take(key, 0))
             return (Tensor(x[key]), Tensor(y[key])) if y is not None else Tensor(x[key])
         flat = [None if a is None else Tensor(a[key]) for a in self._flat]
         return pack_x_y_sample_weight(*nest.pack_sequence_as(self.data, flat))
