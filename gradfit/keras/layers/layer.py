@@ -11,6 +11,8 @@ import threading
 import warnings
 import weakref
 
+import numpy as np
+
 from ... import nest
 from ...backend import np_dtype
 from ...ops import math as M
@@ -254,7 +256,9 @@ class Layer(Tracking):
         if cls is not Tensor or len(args) != 1 or (kwargs and not _plain_keywords(kwargs)):
             if len(args) == 1 and cls is not KerasTensor and hasattr(cls, "__array__") and (
                     not kwargs or _plain_keywords(kwargs)):
-                first = self._convert_input(first)
+                # A NumPy array of the compute dtype (what predict and fit usually pass) is wrapped as is.
+                first = Tensor(first) if cls is np.ndarray and first.dtype is self._compute_np_dtype else \
+                    self._convert_input(first)
                 args = (first,)
             else:
                 if not args:
