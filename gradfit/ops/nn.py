@@ -199,10 +199,11 @@ _log_softmax = Primitive("LogSoftmax")
 
 
 def _softmax_value(v, axis):
-    # Array methods and in-place ufuncs: np.max/np.sum's Python wrappers cost more than the work here.
-    e = v - v.max(axis=axis, keepdims=True)
+    # The ufuncs' own reductions and in-place ufuncs: np.max/np.sum's Python wrappers cost more than the
+    # work here.
+    e = v - np.maximum.reduce(v, axis=axis, keepdims=True)
     np.exp(e, out=e)
-    e /= e.sum(axis=axis, keepdims=True)
+    e /= np.add.reduce(e, axis=axis, keepdims=True)
     return e
 
 
