@@ -114,7 +114,9 @@ def test_stateless_random_values_depend_only_on_the_seed():
 
 
 @pytest.mark.parametrize("call, pattern", [
-    (lambda: tf.add(tf.ones((32, 3)), tf.ones((8,))), r"incompatible shapes \(32, 3\) and \(8,\)"),
+    (lambda: tf.add(tf.ones((32, 3)), tf.ones((8,))), r"^Add: incompatible shapes \(32, 3\) and \(8,\)"),
+    (lambda: tf.ones((32, 3)) / tf.ones((8,)), r"^RealDiv: incompatible shapes \(32, 3\) and \(8,\)"),
+    (lambda: tf.math.floordiv(tf.ones((2, 3)), tf.ones((4,))), r"^FloorDiv: incompatible shapes \(2, 3\) and \(4,\)"),
     (lambda: tf.matmul(tf.ones((32, 3)), tf.ones((8, 4))), r"In\[0\]: \[32, 3\], In\[1\]: \[8, 4\]"),
     (lambda: tf.reshape(tf.ones((2, 3)), (4, 2)), r"6 elements \(shape \(2, 3\)\) to shape \(4, 2\)"),
     (lambda: tf.concat([tf.ones((2, 3)), tf.ones((2, 4))], axis=0), r"shapes \[\(2, 3\), \(2, 4\)\]"),

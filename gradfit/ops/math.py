@@ -12,20 +12,26 @@ from . import array as A
 def _binary_op(name, fn, differentiable=True):
     """A binary op on broadcast inputs, and its Primitive (None when it has no gradient)."""
     prim = Primitive(name) if differentiable else None
+    op_name = name
 
     def op(x, y, name=None):
         xv, yv = pair(x, y)
-        try:
-            out = fn(xv, yv)
-        except ValueError:
-            raise InvalidArgumentError(
-                f"{name}: incompatible shapes {tuple(shape_of(x))} and {tuple(shape_of(y))}") from None
-        if ACTIVE and prim is not None:
-            return record(prim, out, (x, y))
-        return Tensor(out)
+        return _apply_binary(prim, fn, x, y, xv, yv, op_name)
 
     op.__name__ = name
     return prim, op
+
+
+def _apply_binary(prim, fn, x, y, xv, yv, op_name):
+    """fn(xv, yv) for inputs x and y (whose values are xv and yv), recorded as `prim`."""
+    try:
+        out = fn(xv, yv)
+    except ValueError:
+        raise InvalidArgumentError(
+            f"{op_name}: incompatible shapes {tuple(shape_of(x))} and {tuple(shape_of(y))}") from None
+    if ACTIVE and prim is not None:
+        return record(prim, out, (x, y))
+    return Tensor(out)
 
 
 def _unary_op(name, fn):
@@ -74,7 +80,7 @@ def divide(x, y, name=None):
     xv, yv = pair(x, y)
     if _is_int(xv) and _is_int(yv):
         return _true_divide(cast(x, "float64"), cast(y, "float64"))
-    return _true_divide(x, y)
+    return _apply_binary(_div, np.true_divide, x, y, xv, yv, "RealDiv")
 
 
 truediv = divide
