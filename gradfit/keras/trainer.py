@@ -234,7 +234,8 @@ class Trainer:
 
     def predict_on_batch(self, x):
         """The model's output on one batch, as NumPy."""
-        out = self.predict_step((x if x.__class__ is Tensor else _as_tensors(x),))
+        out = self.predict_step((x if x.__class__ is Tensor else Tensor(x) if x.__class__ is np.ndarray else
+                                 _as_tensors(x),))
         if out.__class__ is Tensor:
             return out._value
         return nest.map_structure(_to_numpy, out)

@@ -552,13 +552,13 @@ class Layer(Tracking):
     __str__ = __repr__
 
 
-_PLAIN = (bool, type(None), int, float, str)
+_PLAIN = frozenset((bool, type(None), int, float, str, Tensor))
 
 
 def _plain_keywords(kwargs):
     """Whether keyword arguments need no conversion (flags, numbers, tensors already)."""
     for value in kwargs.values():
-        if value.__class__ not in _PLAIN and value.__class__ is not Tensor:
+        if value.__class__ not in _PLAIN:
             return False
     return True
 
