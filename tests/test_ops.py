@@ -128,6 +128,7 @@ def test_stateless_random_values_depend_only_on_the_seed():
     (lambda: tf.reduce_sum(tf.ones((2, 3)), axis=2), r"axis 2 is out of range for a tensor of rank 2"),
     (lambda: tf.stack([tf.ones((2,)), tf.ones((3,))]), r"same shape, got \[\(2,\), \(3,\)\]"),
     (lambda: tf.transpose(tf.ones((2, 3)), [0, 0]), r"perm \(0, 0\) is not a permutation"),
+    (lambda: tf.one_hot([0, 1], -1), r"depth must be non-negative, got -1"),
 ])
 def test_errors_name_the_shapes(call, pattern):
     with pytest.raises(InvalidArgumentError, match=pattern):

@@ -548,7 +548,9 @@ def linspace(start, stop, num, name=None, axis=0):
 def one_hot(indices, depth, on_value=None, off_value=None, axis=None, dtype=None, name=None):
     """indices as one-hot vectors of length `depth`; out-of-range indices give all-off rows."""
     idx = value(indices).astype(np.int64)
-    depth = int(depth)
+    depth = int(value(depth)) if isinstance(depth, Tensor) else int(depth)
+    if depth < 0:
+        raise InvalidArgumentError(f"one_hot: depth must be non-negative, got {depth}")
     dt = _dtype(dtype) if dtype is not None else (
         value(on_value).dtype if on_value is not None else np.dtype(floatx()))
     on = 1 if on_value is None else value(on_value).item() if isinstance(on_value, Tensor) else on_value

@@ -111,8 +111,8 @@ def test_wrong_input_shape_names_layer_and_both_shapes():
         dense(np.ones((32, 3), np.float32))
     with pytest.raises(ValueError, match=r"Dense 'dense_1' expected input of rank at least 2 .*got shape \(32,\)"):
         dense(np.ones((32,), np.float32))
-    with pytest.raises(ValueError, match=r"RepeatVector 'repeat_vector' expected input of rank 2.*got shape "
-                                         r"\(2, 3, 4\)"):
+    with pytest.raises(ValueError, match=r"RepeatVector 'repeat_vector' expected input of rank 2, got shape "
+                                         r"\(2, 3, 4\) of rank 3$"):
         layers.RepeatVector(2)(np.ones((2, 3, 4), np.float32))
 
 

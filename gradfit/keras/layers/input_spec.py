@@ -95,17 +95,22 @@ def assert_input_compatibility(input_spec, inputs, layer):
         _check_one(spec, tuple(x.shape), getattr(x, "dtype", None), layer, index if len(specs) > 1 else None)
 
 
+def _shape_hint(spec):
+    """' (shape ...)' where the spec knows more than the rank, else nothing."""
+    return f" (shape {spec.expected_shape()})" if spec.shape is not None or spec.axes else ""
+
+
 def _check_one(spec, shape, dtype, layer, index):
     where = f"{_describe(layer)}" + (f" (input {index})" if index is not None else "")
     ndim = len(shape)
     if spec.ndim is not None and not spec.allow_last_axis_squeeze and ndim != spec.ndim:
-        raise ValueError(f"{where} expected input of rank {spec.ndim} (shape {spec.expected_shape()}), got "
-                         f"shape {shape} of rank {ndim}")
+        raise ValueError(f"{where} expected input of rank {spec.ndim}{_shape_hint(spec)}, got shape {shape} of "
+                         f"rank {ndim}")
     if spec.max_ndim is not None and ndim > spec.max_ndim:
         raise ValueError(f"{where} expected input of rank at most {spec.max_ndim}, got shape {shape} of rank {ndim}")
     if spec.min_ndim is not None and ndim < spec.min_ndim:
-        raise ValueError(f"{where} expected input of rank at least {spec.min_ndim} (shape "
-                         f"{spec.expected_shape()}), got shape {shape} of rank {ndim}")
+        raise ValueError(f"{where} expected input of rank at least {spec.min_ndim}{_shape_hint(spec)}, got shape "
+                         f"{shape} of rank {ndim}")
     if spec.dtype is not None and dtype is not None:
         got = keras_backend.standardize_dtype(dtype)
         if got != spec.dtype:
