@@ -212,6 +212,8 @@ class Tensor:
 
     def __array__(self, dtype=None, copy=None):
         v = self._value
+        if v.__class__ is not np.ndarray and not isinstance(v, np.ndarray):
+            v = np.asarray(v)  # a 0-d result that NumPy computed as a scalar (np.sqrt of a 0-d array, ...)
         if dtype is not None and v.dtype != dtype:
             return v.astype(dtype)
         return v.copy() if copy else v

@@ -74,6 +74,16 @@ def test_numpy_of_scalar_is_a_numpy_scalar():
     assert isinstance(tf.constant(2.0).numpy(), np.floating)
 
 
+@pytest.mark.parametrize("make", [lambda s: tf.sqrt(s), lambda s: s + 1.0, lambda s: -s, lambda s: tf.norm(s * s)])
+def test_numpy_functions_accept_scalar_results(make):
+    # NumPy computes an elementwise op on 0-d arrays as a NumPy scalar; arrays come back all the same.
+    t = make(tf.reduce_sum(tf.ones((3, 4))))
+    a = np.asarray(t)
+    assert isinstance(a, np.ndarray) and a.shape == () and a.dtype == np.float32
+    assert np.array(t, dtype=np.float64).dtype == np.float64
+    np.testing.assert_allclose(t, float(t))
+
+
 def test_variable_assign_and_arithmetic():
     v = tf.Variable([1.0, 2.0], name="weights")
     assert v.name == "weights" and v.trainable and v.dtype == tf.float32
