@@ -142,6 +142,10 @@ CASES = {
     "top_k": fixed(lambda x: tf.math.top_k(x, k=2).values, lambda r: distinct(r, (3, 5))),
     "norm": fixed(lambda x: tf.norm(x, axis=-1), lambda r: away_from_zero(r, (3, 4))),
     "norm_inf": fixed(lambda x: tf.norm(x, ord=np.inf, axis=0), lambda r: distinct(r, (3, 4))),
+    "matrix_norm_1": fixed(lambda x: tf.norm(x, ord=1, axis=[1, 2]), lambda r: distinct(r, (2, 3, 4))),
+    "matrix_norm_inf": fixed(lambda x: tf.norm(x, ord=np.inf, axis=[-1, 0]), lambda r: distinct(r, (3, 4))),
+    "matrix_norm_spectral": fixed(lambda x: tf.norm(x, ord=2, axis=[0, 2]), lambda r: r.standard_normal((3, 2, 4))),
+    "matrix_norm_nuclear": fixed(lambda x: tf.keras.ops.norm(x, ord="nuc"), lambda r: r.standard_normal((3, 4))),
     # shapes and indexing
     "reshape": fixed(lambda x: tf.reshape(x, (3, -1)), lambda r: r.standard_normal((2, 3, 2))),
     "transpose": fixed(lambda x: tf.transpose(x, (2, 0, 1)), lambda r: r.standard_normal((2, 3, 4))),

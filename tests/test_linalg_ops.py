@@ -232,3 +232,45 @@ def test_solve_with_adjoint_solves_the_transposed_system():
     b = np.array([[1.0, 2.0], [0.0, 1.0], [3.0, -1.0]])
     np.testing.assert_allclose(tf.linalg.solve(a, b, adjoint=True).numpy(), np.linalg.solve(a.T, b), atol=1e-12)
     np.testing.assert_allclose(tf.linalg.solve(a, b).numpy(), np.linalg.solve(a, b), atol=1e-12)
+
+
+@pytest.mark.parametrize("ord", ["euclidean", "fro", 1, 2, np.inf])
+@pytest.mark.parametrize("axis", [(1, 2), (2, 0), (-1, -2)])
+def test_matrix_norms_are_numpys(ord, axis):
+    x = np.random.default_rng(0).standard_normal((2, 3, 4)).astype(np.float32)
+    expected = np.linalg.norm(x, "fro" if ord == "euclidean" else ord, axis=axis, keepdims=True)
+    got = tf.norm(x, ord=ord, axis=axis, keepdims=True)
+    assert got.shape == expected.shape
+    np.testing.assert_allclose(got, expected, rtol=1e-5)
+
+
+@pytest.mark.parametrize("ord", ["euclidean", 1, 2, np.inf, 3, 0.5])
+def test_vector_norms_over_all_entries_or_one_axis(ord):
+    x = np.random.default_rng(1).standard_normal((3, 4)).astype(np.float32)
+    p = 2 if ord == "euclidean" else ord
+    np.testing.assert_allclose(tf.norm(x, ord=ord), np.linalg.norm(x.ravel(), p), rtol=1e-5)
+    np.testing.assert_allclose(tf.norm(x, ord=ord, axis=1), np.linalg.norm(x, p, axis=1), rtol=1e-5)
+
+
+@pytest.mark.parametrize("ord, axis, error", [("fro", None, "supported vector norm"), ("nuc", (0, 1), "supported matrix norm"),
+                                              (3, (0, 1), "supported matrix norm"), (-1, 0, "supported vector norm"),
+                                              (2, [1], "tuple of 2 unique integers"), (2, (1, 1), "2 unique")])
+def test_norm_refuses_what_tensorflow_refuses(ord, axis, error):
+    with pytest.raises(ValueError, match=error):
+        tf.norm(tf.ones((3, 4)), ord=ord, axis=axis)
+
+
+@pytest.mark.parametrize("ord", [None, "fro", "nuc", 1, -1, 2, -2, np.inf, -np.inf])
+@pytest.mark.parametrize("axis", [None, (0, 1), (1, 0)])
+def test_keras_ops_norm_of_a_matrix_is_numpys(ord, axis):
+    x = np.random.default_rng(2).standard_normal((3, 4)).astype(np.float32)
+    np.testing.assert_allclose(tf.keras.ops.norm(x, ord=ord, axis=axis), np.linalg.norm(x, ord, axis=axis), rtol=1e-5)
+
+
+@pytest.mark.parametrize("ord", [None, 1, 2, np.inf, -np.inf, 0, 3, -1])
+def test_keras_ops_norm_of_vectors_is_numpys(ord):
+    x = np.random.default_rng(3).standard_normal((3, 4)).astype(np.float32)
+    x[0, 1] = 0.0
+    np.testing.assert_allclose(tf.keras.ops.norm(x, ord=ord, axis=-1), np.linalg.norm(x, ord, axis=-1), rtol=1e-5)
+    with pytest.raises(ValueError, match="Invalid axis values"):
+        tf.keras.ops.norm(np.ones((2, 3, 4), np.float32))

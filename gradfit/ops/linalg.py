@@ -187,17 +187,74 @@ def einsum(equation, *inputs, **kwargs):
 
 # -------------------------------------------------------------------------------------------- norms
 def norm(tensor, ord="euclidean", axis=None, keepdims=None, name=None):
-    """Vector norms (euclidean/2, 1, inf) and the Frobenius matrix norm."""
+    """`tf.norm`: a vector norm ('euclidean' or 2, 1, inf, any p > 0) over all entries or along one axis,
+    or a matrix norm ('euclidean'/'fro', 1, 2 (the largest singular value), inf) over a pair of axes."""
     keepdims = bool(keepdims)
-    if ord in ("euclidean", 2, 2.0, "fro"):
+    if isinstance(axis, (list, tuple)) and len(axis) != 2:
+        raise ValueError(f"'axis' must be None, an integer, or a tuple of 2 unique integers, got {axis!r}")
+    axes = (None,) if axis is None else norm_axes(tensor, axis)
+    if len(axes) == 2:
+        if ord not in ("euclidean", "fro", 1, 2, np.inf) or isinstance(ord, bool):
+            raise ValueError(f"'ord' must be a supported matrix norm in ['euclidean', 'fro', 1, 2, inf], got {ord!r}")
+        return matrix_norm(tensor, ord, axes, keepdims)
+    if ord == "fro" or isinstance(ord, bool) or not (ord == "euclidean" or (
+            isinstance(ord, (int, float, np.number)) and ord > 0)):
+        raise ValueError(f"'ord' must be a supported vector norm, got {ord!r}")
+    return vector_norm(tensor, ord, axes[0], keepdims)
+
+
+def norm_axes(tensor, axis):
+    """The `axis` argument of a norm as a tuple of one or two non-negative axes, checked."""
+    ndim = value(tensor).ndim
+    if isinstance(axis, Tensor):
+        axis = axis._value.tolist()
+    axes = tuple(axis) if isinstance(axis, (list, tuple)) else (axis,)
+    if len(axes) not in (1, 2) or (len(axes) == 2 and int(axes[0]) % ndim == int(axes[1]) % ndim):
+        raise ValueError(f"'axis' must be None, an integer, or a tuple of 2 unique integers, got {axis!r}")
+    if any(not -ndim <= int(a) < ndim for a in axes):
+        raise InvalidArgumentError(f"norm: axis {axis!r} is out of range for a tensor of rank {ndim}")
+    return tuple(int(a) % ndim for a in axes)
+
+
+def vector_norm(tensor, ord, axis, keepdims):
+    """The p-norm along `axis` (all entries for None): 'euclidean' or 2, 1, inf, -inf, 0 (the count of
+    non-zero entries) or any other p."""
+    if ord in ("euclidean", 2, 2.0):
         return M.sqrt(R.reduce_sum(M.square(tensor), axis=axis, keepdims=keepdims))
     if ord in (1, 1.0):
         return R.reduce_sum(M.abs(tensor), axis=axis, keepdims=keepdims)
     if ord == np.inf:
         return R.reduce_max(M.abs(tensor), axis=axis, keepdims=keepdims)
-    if isinstance(ord, (int, float)) and ord > 0:
-        return M.pow(R.reduce_sum(M.pow(M.abs(tensor), float(ord)), axis=axis, keepdims=keepdims), 1.0 / ord)
-    raise ValueError(f"norm: unsupported ord {ord!r}; expected 'euclidean', 'fro', 1, 2, a positive number or inf")
+    if ord == -np.inf:
+        return R.reduce_min(M.abs(tensor), axis=axis, keepdims=keepdims)
+    if ord == 0:
+        return R.reduce_sum(M.cast(M.not_equal(tensor, 0), value(tensor).dtype), axis=axis, keepdims=keepdims)
+    return M.pow(R.reduce_sum(M.pow(M.abs(tensor), float(ord)), axis=axis, keepdims=keepdims), 1.0 / ord)
+
+
+def matrix_norm(tensor, ord, axes, keepdims):
+    """The norm of the matrices whose rows and columns run along `axes` (two non-negative axes):
+    'euclidean'/'fro', 'nuc' (the sum of singular values), 1/-1 (the largest/smallest column sum of
+    absolute values), inf/-inf (the same over rows), 2/-2 (the largest/smallest singular value)."""
+    rows, cols = axes
+    shape = value(tensor).shape
+    out_shape = tuple(1 if i in axes else d for i, d in enumerate(shape)) if keepdims else tuple(
+        d for i, d in enumerate(shape) if i not in axes)
+    if ord in ("euclidean", "fro"):
+        return M.sqrt(R.reduce_sum(M.square(tensor), axis=axes, keepdims=keepdims))
+    if ord in (1, -1, np.inf, -np.inf):
+        summed, other = (rows, cols) if ord in (1, -1) else (cols, rows)
+        sums = R.reduce_sum(M.abs(tensor), axis=summed, keepdims=True)
+        pick = R.reduce_max if ord > 0 else R.reduce_min
+        return A.reshape(pick(sums, axis=other, keepdims=True), out_shape)
+    if ord in ("nuc", 2, -2):
+        from .decompositions import svd
+
+        rest = [i for i in range(len(shape)) if i not in axes]
+        s = svd(A.transpose(tensor, rest + [rows, cols]), compute_uv=False)
+        pick = R.reduce_sum if ord == "nuc" else R.reduce_max if ord == 2 else R.reduce_min
+        return A.reshape(pick(s, axis=-1), out_shape)
+    raise ValueError(f"Invalid `ord` argument for matrix norm. Received: ord={ord!r}")
 
 
 def trace(x, name=None):

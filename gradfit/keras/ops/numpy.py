@@ -344,4 +344,17 @@ def vdot(x1, x2):
 
 
 def norm(x, ord=None, axis=None, keepdims=False):
-    return L.norm(x, ord="euclidean" if ord is None else ord, axis=axis, keepdims=keepdims)
+    """NumPy's `linalg.norm`: a vector norm along one axis, a matrix norm over two (all axes by default,
+    which must then be one or two)."""
+    x = convert_to_tensor(x)
+    if axis is None:
+        axes = tuple(range(x.ndim))
+        if len(axes) not in (1, 2):
+            raise ValueError(f"Invalid axis values. Received: axis={axes}")
+    else:
+        axes = L.norm_axes(x, axis)
+    if len(axes) == 2:
+        return L.matrix_norm(x, "fro" if ord is None else ord, axes, keepdims)
+    if isinstance(ord, str) or isinstance(ord, bool):
+        raise ValueError(f"Invalid `ord` argument for vector norm. Received: ord={ord}")
+    return L.vector_norm(x, 2 if ord is None else ord, axes[0], keepdims)
