@@ -22,7 +22,7 @@ from .ops.reduction import (argmax, argmin, cumsum, reduce_all, reduce_any, redu
                             reduce_mean, reduce_min, reduce_prod, reduce_std, reduce_sum, reduce_variance)
 from .ops.array import (boolean_mask, broadcast_dynamic_shape, broadcast_static_shape, broadcast_to, concat,
                         expand_dims, eye, fill, gather, gather_nd, identity, linspace, meshgrid, one_hot, ones,
-                        ones_like, pad, range, rank, repeat, reshape, reverse, scatter_nd, sequence_mask, shape,
+                        ones_like, pad, range, rank, repeat, reshape, reverse, roll, scatter_nd, sequence_mask, shape,
                         shape_n, size, slice, sort, argsort, split, squeeze, stack, strided_slice,
                         tensor_scatter_nd_add, tensor_scatter_nd_update, tile, transpose, unique, unstack, zeros,
                         zeros_like, unsorted_segment_sum)

@@ -149,6 +149,8 @@ CASES = {
     # shapes and indexing
     "reshape": fixed(lambda x: tf.reshape(x, (3, -1)), lambda r: r.standard_normal((2, 3, 2))),
     "transpose": fixed(lambda x: tf.transpose(x, (2, 0, 1)), lambda r: r.standard_normal((2, 3, 4))),
+    "roll": fixed(lambda x: tf.roll(x, [1, -2], [0, 2]) * tf.reshape(tf.range(24.0, dtype=x.dtype), (2, 3, 4)),
+                  lambda r: r.standard_normal((2, 3, 4))),
     "expand_squeeze": fixed(lambda x: tf.squeeze(tf.expand_dims(x, 1) * 2.0), lambda r: r.standard_normal((3, 2))),
     "broadcast_to": fixed(lambda x: tf.broadcast_to(x, (2, 3, 4)), lambda r: r.standard_normal((3, 1))),
     "concat": fixed(lambda x, y: tf.concat([x, y, x], axis=1), lambda r: r.standard_normal((2, 3)),

@@ -77,6 +77,14 @@ def test_gather_one_hot_top_k_split_unique():
     values, idx = tf.unique([3, 1, 3, 2, 1])
     np.testing.assert_array_equal(values.numpy(), [3, 1, 2])
     np.testing.assert_array_equal(idx.numpy(), [0, 1, 0, 2, 1])
+    assert tf.unique([3, 1, 3]).y.numpy().tolist() == [3, 1] and tf.unique([3, 1, 3]).idx.numpy().tolist() == [0, 1, 0]
+    with pytest.raises(InvalidArgumentError, match="1D vector"):
+        tf.unique([[1, 2]])
+    x = np.arange(24.0).reshape(2, 3, 4)
+    np.testing.assert_array_equal(tf.roll(x, [1, -2], [0, 2]), np.roll(x, (1, -2), (0, 2)))
+    np.testing.assert_array_equal(tf.roll(x, 5, -2), np.roll(x, 5, -2))
+    with pytest.raises(InvalidArgumentError, match="same size"):
+        tf.roll(x, [1, 2], [0])
     np.testing.assert_array_equal(tf.range(1, 10, 3).numpy(), [1, 4, 7])
     assert tf.range(0.0, 1.0, 0.25).dtype == tf.float32
 

@@ -1,5 +1,6 @@
 """Shapes, indexing, joining and creating tensors (`tf.reshape`, `tf.gather`, `tf.concat`, ...)."""
 import builtins
+import collections
 import math
 
 import numpy as np
@@ -162,6 +163,21 @@ def reverse(tensor, axis, name=None):
     v = value(tensor)
     axes = normalize_axis(axis, v.ndim)
     return output(_reverse, np.flip(v, axes), (tensor,), {"axes": axes})
+
+
+_roll = Primitive("Roll")
+defgrad(_roll, lambda g, ans, x, shift, axes: roll(g, tuple(-k for k in shift), axes))
+
+
+def roll(input, shift, axis, name=None):
+    """Elements shifted by `shift` along `axis` (ints, or lists of equal length), wrapping around."""
+    v = value(input)
+    shift, axes = _ints(shift), _ints(axis)
+    if len(shift) != len(axes):
+        raise InvalidArgumentError(f"roll: shift and axis must have the same size, got {len(shift)} and {len(axes)}")
+    if any(not -v.ndim <= a < v.ndim for a in axes):
+        raise InvalidArgumentError(f"roll: axis {axis} is out of range for a tensor of rank {v.ndim}")
+    return output(_roll, np.roll(v, shift, axes), (input,), {"shift": shift, "axes": axes})
 
 
 _tile = Primitive("Tile")
@@ -591,13 +607,19 @@ def argsort(values, axis=-1, direction="ASCENDING", stable=False, name=None):
     return Tensor(idx.astype(np.int32))
 
 
+Unique = collections.namedtuple("Unique", ["y", "idx"])
+
+
 def unique(x, out_idx="int32", name=None):
+    """The distinct values of a 1-D tensor in order of first appearance, and each entry's index among them."""
     v = value(x)
+    if v.ndim != 1:
+        raise InvalidArgumentError(f"unique expects a 1D vector, got shape {v.shape}")
     uniq, first, inverse = np.unique(v, return_index=True, return_inverse=True)
     order = np.argsort(first)
     rank = np.empty_like(order)
     rank[order] = np.arange(len(order))
-    return Tensor(uniq[order]), Tensor(rank[inverse].astype(np_dtype(out_idx)))
+    return Unique(Tensor(uniq[order]), Tensor(rank[inverse].astype(np_dtype(out_idx))))
 
 
 # ----------------------------------------------------------------------------------- shape queries
