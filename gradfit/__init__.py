@@ -12,6 +12,8 @@ from . import ops
 from .autodiff import GradientTape, UnconnectedGradients, custom_gradient, stop_gradient
 from . import autodiff, debugging, linalg, math, nn, random
 from .function import config, device, executing_eagerly, function, name_scope
+from .control_flow import (cond, foldl, foldr, map_fn, numpy_function, py_function, scan, switch_case, vectorized_map,
+                           while_loop)
 
 from .ops.math import (abs, acos, acosh, add, add_n, asin, asinh, atan, atan2, atanh, cast, ceil, clip_by_value,
                        cos, cosh, divide, equal, exp, expm1, floor, floordiv, greater, greater_equal, less,
