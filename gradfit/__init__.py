@@ -27,7 +27,8 @@ from .ops.array import (boolean_mask, broadcast_dynamic_shape, broadcast_static_
                         ones_like, pad, range, rank, repeat, reshape, reverse, roll, scatter_nd, sequence_mask, shape,
                         shape_n, size, slice, sort, argsort, split, squeeze, stack, strided_slice,
                         tensor_scatter_nd_add, tensor_scatter_nd_update, tile, transpose, unique, unstack, zeros,
-                        zeros_like, unsorted_segment_sum)
+                        zeros_like)
+from .ops.segment import unsorted_segment_sum
 from .ops.linalg import einsum, matmul, norm, tensordot
 from .ops.clip import clip_by_global_norm, clip_by_norm, global_norm
 

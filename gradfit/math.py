@@ -8,7 +8,8 @@ from .ops.math import (abs, add, add_n, acos, acosh, asin, asinh, atan, atan2, a
 from .ops.reduction import (argmax, argmin, bincount, count_nonzero, cumprod, cumsum, cumulative_logsumexp,
                             in_top_k, reduce_all, reduce_any, reduce_euclidean_norm, reduce_logsumexp, reduce_max,
                             reduce_mean, reduce_min, reduce_prod, reduce_std, reduce_sum, reduce_variance, top_k)
-from .ops.array import unsorted_segment_sum
+from .ops.segment import (segment_max, segment_mean, segment_min, segment_sum, unsorted_segment_max,
+                          unsorted_segment_mean, unsorted_segment_min, unsorted_segment_sum)
 from .ops.nn import softplus, softsign, log_sigmoid, log_softmax, softmax
 from .ops.linalg import l2_normalize
 

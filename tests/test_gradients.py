@@ -172,6 +172,10 @@ CASES = {
     "pad_symmetric": fixed(lambda x: tf.pad(x, [[1, 1], [0, 2]], mode="SYMMETRIC"), lambda r: r.standard_normal((3, 4))),
     "reverse": fixed(lambda x: tf.reverse(x, [0]) * x, lambda r: r.standard_normal((3, 2))),
     "unsorted_segment_sum": fixed(lambda x: tf.math.unsorted_segment_sum(x, [0, 2, 0], 3), lambda r: r.standard_normal((3, 2))),
+    "unsorted_segment_mean": fixed(lambda x: tf.math.unsorted_segment_mean(x, [0, 2, 0, -1], 3),
+                                   lambda r: r.standard_normal((4, 2))),
+    "unsorted_segment_max": fixed(lambda x: tf.math.unsorted_segment_max(x, [1, 0, 1, 1], 2), lambda r: distinct(r, (4, 3))),
+    "segment_min": fixed(lambda x: tf.math.segment_min(x, [0, 0, 2]), lambda r: distinct(r, (3, 2))),
     # linear algebra
     "matmul": fixed(tf.matmul, lambda r: r.standard_normal((3, 4)), lambda r: r.standard_normal((4, 2))),
     "matmul_transposed": fixed(lambda a, b: tf.matmul(a, b, transpose_a=True, transpose_b=True),

@@ -450,14 +450,6 @@ def boolean_mask(tensor, mask, axis=None, name=None):
     return output(_gather, t[key], (tensor,), {"key": key})
 
 
-def unsorted_segment_sum(data, segment_ids, num_segments, name=None):
-    d = value(data)
-    ids = value(segment_ids)
-    key = (ids,)
-    shape = (int(num_segments),) + d.shape[ids.ndim:]
-    return _scatter_add_value(data, shape, key)
-
-
 def scatter_nd(indices, updates, shape, name=None):
     idx = value(indices).astype(np.int64)
     key = tuple(idx[..., d] for d in builtins.range(idx.shape[-1]))

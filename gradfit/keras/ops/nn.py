@@ -9,6 +9,7 @@ from ...ops import conv as C
 from ...ops import math as M
 from ...ops import nn as N
 from ...ops import reduction as R
+from ...ops import segment as S
 from ...ops.core import value
 
 sigmoid, tanh, softplus, softsign, silu, swish = M.sigmoid, M.tanh, N.softplus, N.softsign, N.silu, N.silu
@@ -175,7 +176,12 @@ def erf(x):
 
 def segment_sum(data, segment_ids, num_segments=None, sorted=False):
     n = int(value(segment_ids).max()) + 1 if num_segments is None else num_segments
-    return A.unsorted_segment_sum(data, segment_ids, n)
+    return S.unsorted_segment_sum(data, segment_ids, n)
+
+
+def segment_max(data, segment_ids, num_segments=None, sorted=False):
+    n = int(value(segment_ids).max()) + 1 if num_segments is None else num_segments
+    return S.unsorted_segment_max(data, segment_ids, n)
 
 
 def dot_product_attention(query, key, value_, bias=None, mask=None, scale=None, is_causal=False, **kwargs):
