@@ -19,14 +19,16 @@ from .ops.math import (abs, acos, acosh, add, add_n, asin, asinh, atan, atan2, a
                        cos, cosh, divide, equal, exp, expm1, floor, floordiv, greater, greater_equal, less,
                        less_equal, log, log1p, logical_and, logical_not, logical_or, logical_xor, maximum, minimum,
                        mod, multiply, negative, not_equal, pow, reciprocal, round, rsqrt, saturate_cast, sigmoid,
-                       sign, sin, sinh, sqrt, square, squared_difference, subtract, tan, tanh, truediv, where)
+                       sign, sin, sinh, sqrt, square, squared_difference, subtract, tan, tanh, truediv,
+                       truncatediv, truncatemod, where)
 from .ops.reduction import (argmax, argmin, cumsum, reduce_all, reduce_any, reduce_logsumexp, reduce_max,
                             reduce_mean, reduce_min, reduce_prod, reduce_std, reduce_sum, reduce_variance)
 from .ops.array import (boolean_mask, broadcast_dynamic_shape, broadcast_static_shape, broadcast_to, concat,
                         expand_dims, eye, fill, gather, gather_nd, identity, linspace, meshgrid, one_hot, ones,
                         ones_like, pad, range, rank, repeat, reshape, reverse, roll, scatter_nd, sequence_mask, shape,
                         shape_n, size, slice, sort, argsort, split, squeeze, stack, strided_slice,
-                        tensor_scatter_nd_add, tensor_scatter_nd_update, tile, transpose, unique, unstack, zeros,
+                        tensor_scatter_nd_add, tensor_scatter_nd_sub, tensor_scatter_nd_update, tile, transpose, unique,
+                        unique_with_counts, unstack, zeros, searchsorted,
                         zeros_like)
 from .ops.segment import unsorted_segment_sum
 from .ops.linalg import einsum, matmul, norm, tensordot

@@ -4,7 +4,8 @@ from .ops.math import (abs, add, add_n, acos, acosh, asin, asinh, atan, atan2, a
                        invert, is_finite, is_inf, is_nan, less, less_equal, log, log1p, logical_and, logical_not,
                        logical_or, logical_xor, maximum, minimum, mod, multiply, multiply_no_nan, negative,
                        not_equal, pow, reciprocal, rint, round, rsqrt, sigmoid, sign, sin, sinh, sqrt, square,
-                       squared_difference, subtract, tan, tanh, truediv, xlogy, l2_loss, scalar_mul)
+                       squared_difference, subtract, tan, tanh, truediv, xlogy, l2_loss, scalar_mul, reciprocal_no_nan,
+                       truncatediv, truncatemod, xdivy, xlog1py)
 from .ops.reduction import (argmax, argmin, bincount, count_nonzero, cumprod, cumsum, cumulative_logsumexp,
                             in_top_k, reduce_all, reduce_any, reduce_euclidean_norm, reduce_logsumexp, reduce_max,
                             reduce_mean, reduce_min, reduce_prod, reduce_std, reduce_sum, reduce_variance, top_k)

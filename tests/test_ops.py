@@ -219,3 +219,38 @@ def test_conv_input_gradient_is_the_same_computed_per_kernel_position(monkeypatc
     whole = input_gradient()
     monkeypatch.setattr(conv, "_PER_POSITION_COLUMNS", 0)
     np.testing.assert_allclose(input_gradient(), whole, rtol=1e-5, atol=1e-3)
+
+
+def test_truncating_division_and_no_nan_variants():
+    i, j = np.array([-7, 7, -7, 7, 6]), np.array([2, 2, -2, -2, 3])
+    np.testing.assert_array_equal(tf.truncatediv(i, j), [-3, 3, 3, -3, 2])
+    np.testing.assert_array_equal(tf.truncatemod(i, j), [-1, 1, -1, 1, 0])
+    np.testing.assert_array_equal(tf.truncatediv(tf.constant([-7.5, 7.5]), 2.0), [-3.0, 3.0])
+    np.testing.assert_allclose(tf.math.xdivy([0.0, 1.0], [0.0, 2.0]), [0.0, 0.5])
+    np.testing.assert_allclose(tf.math.xlog1py([0.0, 2.0], [-1.0, 1.0]), [0.0, 2 * np.log(2.0)])
+    np.testing.assert_array_equal(tf.math.reciprocal_no_nan([0.0, 4.0]), [0.0, 0.25])
+
+
+def test_searchsorted_unique_with_counts_and_scatter_sub():
+    seq = np.array([[1, 3, 5], [2, 4, 6]])
+    np.testing.assert_array_equal(tf.searchsorted(seq, [[3, 6], [1, 7]]), [[1, 3], [0, 3]])
+    np.testing.assert_array_equal(tf.searchsorted(seq, [[3, 6], [1, 7]], side="right"), [[2, 3], [0, 3]])
+    with pytest.raises(InvalidArgumentError, match="must agree on all but the last axis"):
+        tf.searchsorted(seq, [[1, 2]])
+    y, idx, count = tf.unique_with_counts([4, 1, 4, 2, 2, 4])
+    assert (y.numpy().tolist(), idx.numpy().tolist(), count.numpy().tolist()) == ([4, 1, 2], [0, 1, 0, 2, 2, 0], [3, 1, 2])
+    np.testing.assert_array_equal(tf.tensor_scatter_nd_sub(tf.ones((4,)), [[1], [1], [3]], [1.0, 2.0, 5.0]),
+                                  [1.0, -2.0, 1.0, -4.0])
+
+
+def test_space_depth_round_trip_and_set_diag():
+    x = np.arange(2 * 4 * 6 * 3, dtype=np.float32).reshape(2, 4, 6, 3)
+    y = tf.nn.space_to_depth(x, 2)
+    assert y.shape == (2, 2, 3, 12)
+    np.testing.assert_array_equal(y[0, 0, 0], np.concatenate([x[0, 0, 0], x[0, 0, 1], x[0, 1, 0], x[0, 1, 1]]))
+    np.testing.assert_array_equal(tf.nn.depth_to_space(y, 2), x)
+    with pytest.raises(InvalidArgumentError, match="multiples of block_size 4"):
+        tf.nn.space_to_depth(x, 4)
+    np.testing.assert_array_equal(tf.linalg.set_diag(np.zeros((2, 3)), [1.0, 2.0]), [[1, 0, 0], [0, 2, 0]])
+    np.testing.assert_array_equal(tf.linalg.set_diag(np.full((3, 2), 7.0), [1.0, 2.0]), [[1, 7], [7, 2], [7, 7]])
+    assert float(tf.nn.l2_loss(tf.constant([3.0, 4.0]))) == 12.5

@@ -464,6 +464,11 @@ def tensor_scatter_nd_update(tensor, indices, updates, name=None):
     return M.add(M.multiply(tensor, mask), _scatter_add_value(updates, value(tensor).shape, key))
 
 
+def tensor_scatter_nd_sub(tensor, indices, updates, name=None):
+    """`tensor` with `updates` subtracted at `indices` (repeated indices subtract each time)."""
+    return tensor_scatter_nd_add(tensor, indices, M.negative(updates))
+
+
 def tensor_scatter_nd_add(tensor, indices, updates, name=None):
     idx = value(indices).astype(np.int64)
     key = tuple(idx[..., d] for d in builtins.range(idx.shape[-1]))
@@ -612,6 +617,29 @@ def unique(x, out_idx="int32", name=None):
     rank = np.empty_like(order)
     rank[order] = np.arange(len(order))
     return Unique(Tensor(uniq[order]), Tensor(rank[inverse].astype(np_dtype(out_idx))))
+
+
+UniqueWithCounts = collections.namedtuple("UniqueWithCounts", ["y", "idx", "count"])
+
+
+def unique_with_counts(x, out_idx="int32", name=None):
+    """`unique`, and how many times each distinct value occurs."""
+    y, idx = unique(x, out_idx)
+    return UniqueWithCounts(y, idx, Tensor(np.bincount(idx._value, minlength=y._value.shape[0]).astype(idx._value.dtype)))
+
+
+def searchsorted(sorted_sequence, values, side="left", out_type="int32", name=None):
+    """Where each of `values` would go in `sorted_sequence` (along the last axis; leading axes pair up)."""
+    seq, vals = np.asarray(value(sorted_sequence)), np.asarray(value(values))
+    if side not in ("left", "right"):
+        raise ValueError(f"searchsorted: side must be 'left' or 'right', got {side!r}")
+    if seq.ndim == 0 or seq.shape[:-1] != vals.shape[:-1]:
+        raise InvalidArgumentError(f"searchsorted: sorted_sequence shape {seq.shape} and values shape {vals.shape} "
+                                   "must agree on all but the last axis")
+    rows_seq, rows_val = seq.reshape(-1, seq.shape[-1]), vals.reshape(-1, vals.shape[-1] if vals.ndim else 1)
+    out = np.stack([np.searchsorted(s, v, side=side) for s, v in zip(rows_seq, rows_val)]) if rows_seq.shape[0] else \
+        np.zeros(rows_val.shape, np.int64)
+    return Tensor(out.reshape(vals.shape).astype(np_dtype(out_type)))
 
 
 # ----------------------------------------------------------------------------------- shape queries

@@ -274,6 +274,20 @@ def diag(diagonal, name=None):
     return M.multiply(A.expand_dims(diagonal, -1), np.eye(n, dtype=v.dtype))
 
 
+def set_diag(input, diagonal, name=None, k=0, align="RIGHT_LEFT"):
+    """`input` with the main diagonal of its inner matrices replaced by `diagonal`."""
+    v, d = value(input), np.asarray(value(diagonal))
+    if k != 0:
+        raise ValueError(f"set_diag: only the main diagonal (k=0) is supported, got k={k!r}")
+    if v.ndim < 2 or d.shape != v.shape[:-2] + (min(v.shape[-2:]),):
+        raise InvalidArgumentError(f"set_diag: diagonal shape {d.shape} does not match input shape {v.shape}")
+    on = np.eye(v.shape[-2], v.shape[-1], dtype=bool)
+    n = d.shape[-1]
+    full = M.multiply(A.expand_dims(diagonal, -1), np.eye(n, v.shape[-1], dtype=v.dtype))  # rows: the diagonal
+    full = A.pad(full, [[0, 0]] * (v.ndim - 2) + [[0, v.shape[-2] - n], [0, 0]]) if v.shape[-2] > n else full
+    return M.where(on, full, input)
+
+
 _inv = Primitive("MatrixInverse")
 defgrad(_inv, lambda g, ans, x: M.negative(matmul(ans, matmul(g, ans, transpose_b=True), transpose_a=True)))
 

@@ -70,6 +70,17 @@ _pow, _pow_values = _binary_op("Pow", np.power)
 _sqdiff, squared_difference = _binary_op("SquaredDifference", lambda a, b: np.square(np.subtract(a, b)))
 _atan2, atan2 = _binary_op("Atan2", np.arctan2)
 _, floordiv = _binary_op("FloorDiv", np.floor_divide, differentiable=False)
+
+
+def _truncate_divide(a, b):
+    if np.asarray(a).dtype.kind in "iu" and np.asarray(b).dtype.kind in "iu":
+        q = np.floor_divide(a, b)
+        return q + ((np.mod(a, b) != 0) & ((np.asarray(a) < 0) != (np.asarray(b) < 0)))
+    return np.trunc(np.true_divide(a, b)).astype(np.result_type(a, b), copy=False)
+
+
+_, truncatediv = _binary_op("TruncateDiv", _truncate_divide, differentiable=False)
+_, truncatemod = _binary_op("TruncateMod", np.fmod, differentiable=False)
 _floormod, floormod = _binary_op("FloorMod", np.mod)
 _xlogy, _xlogy_values = _binary_op(
     "Xlogy", lambda a, b: np.where(np.equal(a, 0), np.zeros_like(np.multiply(a, b)), np.multiply(a, np.log(np.where(np.equal(a, 0), 1, b)))))
@@ -362,6 +373,25 @@ accumulate_n = add_n
 
 def scalar_mul(scalar, x, name=None):
     return multiply(scalar, x)
+
+
+def reciprocal_no_nan(x, name=None):
+    """1 / x, with 0 where x is 0."""
+    return divide_no_nan(np.ones((), value(x).dtype), x)
+
+
+def xdivy(x, y, name=None):
+    """x / y, with 0 where x is 0."""
+    zero = equal(x, 0)
+    safe = where(zero, np.ones_like(np.asarray(value(y))), y)
+    return where(zero, A.zeros_like(multiply(x, safe)), divide(x, safe))
+
+
+def xlog1py(x, y, name=None):
+    """x * log1p(y), with 0 where x is 0."""
+    zero = equal(x, 0)
+    safe = where(zero, np.zeros_like(np.asarray(value(y))), y)
+    return where(zero, A.zeros_like(multiply(x, safe)), multiply(x, log1p(safe)))
 
 
 def l2_loss(t, name=None):

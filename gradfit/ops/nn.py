@@ -415,3 +415,30 @@ def compute_average_loss(per_example_loss, sample_weight=None, global_batch_size
 
 def scale_regularization_loss(regularization_loss):
     return R.reduce_sum(regularization_loss) if isinstance(regularization_loss, (list, tuple)) else regularization_loss
+
+
+def space_to_depth(input, block_size, data_format="NHWC", name=None):
+    """(batch, h, w, c) -> (batch, h / b, w / b, c * b * b): each b x b block of pixels becomes channels."""
+    n, h, w, c = _nhwc(input, "space_to_depth")
+    b = int(block_size)
+    if b < 2 or h % b or w % b:
+        raise InvalidArgumentError(f"space_to_depth: height {h} and width {w} must be multiples of block_size {b} (>= 2)")
+    x = A.reshape(input, (n, h // b, b, w // b, b, c))
+    return A.reshape(A.transpose(x, (0, 1, 3, 2, 4, 5)), (n, h // b, w // b, b * b * c))
+
+
+def depth_to_space(input, block_size, data_format="NHWC", name=None):
+    """(batch, h, w, c) -> (batch, h * b, w * b, c / (b * b)): the inverse of `space_to_depth`."""
+    n, h, w, c = _nhwc(input, "depth_to_space")
+    b = int(block_size)
+    if b < 2 or c % (b * b):
+        raise InvalidArgumentError(f"depth_to_space: channels {c} must be a multiple of block_size {b} squared (>= 2)")
+    x = A.reshape(input, (n, h, w, b, b, c // (b * b)))
+    return A.reshape(A.transpose(x, (0, 1, 3, 2, 4, 5)), (n, h * b, w * b, c // (b * b)))
+
+
+def _nhwc(input, what):
+    shape = value(input).shape
+    if len(shape) != 4:
+        raise InvalidArgumentError(f"{what}: input must be 4-D (batch, height, width, channels), got shape {shape}")
+    return shape
