@@ -1,0 +1,69 @@
+"""Resizing, CenterCrop and RandomFlip: Keras's pixels (expected values from Keras 3.15), dtypes, layouts
+and training behaviour, inside models that train and save."""
+import numpy as np
+import pytest
+
+from gradfit import keras
+
+L = keras.layers
+X = np.arange(2 * 4 * 6 * 1, dtype="float32").reshape(2, 4, 6, 1)
+
+
+def test_resizing_crops_or_pads_to_the_aspect_ratio_as_keras():
+    expected = [[3.5, 5.5, 7.5], [15.5, 17.5, 19.5]]
+    np.testing.assert_allclose(L.Resizing(2, 3, crop_to_aspect_ratio=True)(X)[0, ..., 0], expected)
+    np.testing.assert_allclose(L.Resizing(2, 3, pad_to_aspect_ratio=True, fill_value=-1)(X)[0, ..., 0], expected)
+    padded = L.Resizing(6, 3, pad_to_aspect_ratio=True, fill_value=-1.0, interpolation="nearest")(X)[0, ..., 0].numpy()
+    assert padded.shape == (6, 3) and (padded[0] == -1).all() and (padded[-1] == -1).all()
+    with pytest.raises(ValueError, match="Only one of"):
+        L.Resizing(2, 3, crop_to_aspect_ratio=True, pad_to_aspect_ratio=True)
+
+
+def test_resizing_keeps_integer_images_integer_and_handles_layouts():
+    u8 = (np.arange(2 * 5 * 7 * 3) % 251).astype("uint8").reshape(2, 5, 7, 3)
+    out = L.Resizing(3, 4)(u8)
+    assert out.dtype == "uint8" and out.shape == (2, 3, 4, 3)
+    np.testing.assert_array_equal(out, np.round(L.Resizing(3, 4)(u8.astype("float32")).numpy()).astype("uint8"))
+    assert L.Resizing(3, 4)(X[0]).shape == (3, 4, 1)
+    first = L.Resizing(3, 4, data_format="channels_first")(np.transpose(X, (0, 3, 1, 2)))
+    np.testing.assert_allclose(np.transpose(first, (0, 2, 3, 1)), L.Resizing(3, 4)(X), rtol=1e-6)
+
+
+def test_center_crop_crops_or_smart_resizes():
+    np.testing.assert_array_equal(L.CenterCrop(3, 3)(X)[0, ..., 0], [[1, 2, 3], [7, 8, 9], [13, 14, 15]])
+    big = L.CenterCrop(5, 8)(X)[0, ..., 0].numpy()
+    np.testing.assert_allclose(big[0], [0, 0.625, 1.375, 2.125, 2.875, 3.625, 4.375, 5], rtol=1e-6)
+    np.testing.assert_allclose(big[:, 0], [0, 2.4, 6, 9.6, 12], rtol=1e-6)
+    assert L.CenterCrop(2, 3)(X.astype("uint8")).dtype == "float32"
+
+
+def test_random_flip_flips_whole_images_in_training_only():
+    x = np.random.default_rng(0).random((64, 3, 5, 2)).astype("float32")
+    flip = L.RandomFlip("horizontal", seed=3)
+    y = flip(x).numpy()  # called on its own, the layer trains (as in Keras)
+    flipped = [np.array_equal(y[i], x[i, :, ::-1]) for i in range(64)]
+    assert all(f or np.array_equal(y[i], x[i]) for i, f in enumerate(flipped))
+    assert 10 < sum(flipped) < 54
+    np.testing.assert_array_equal(flip(x, training=False), x)
+    both = L.RandomFlip(seed=4)(x).numpy()
+    assert all(any(np.array_equal(both[i], v) for v in (x[i], x[i, ::-1], x[i, :, ::-1], x[i, ::-1, ::-1]))
+               for i in range(64))
+    with pytest.raises(ValueError, match="unknown mode"):
+        L.RandomFlip("diagonal")
+
+
+def test_augmenting_model_trains_predicts_unflipped_and_round_trips(tmp_path):
+    rng = np.random.default_rng(0)
+    x, y = rng.random((32, 8, 8, 3)).astype("float32"), np.arange(32) % 2
+    model = keras.Sequential([keras.Input((8, 8, 3)), L.RandomFlip("horizontal", seed=1), L.Resizing(6, 6),
+                              L.CenterCrop(4, 4), L.Flatten(), L.Dense(2, activation="softmax")])
+    assert model.output_shape == (None, 2) and model.layers[2].output.shape == (None, 4, 4, 3)
+    model.compile("adam", "sparse_categorical_crossentropy")
+    history = model.fit(x, y, epochs=2, verbose=0)
+    assert np.isfinite(history.history["loss"]).all()
+    # predict runs with training=False: no flip, so predictions are repeatable
+    np.testing.assert_array_equal(model.predict(x, verbose=0), model.predict(x, verbose=0))
+    model.save(tmp_path / "augmenting.keras")
+    again = keras.models.load_model(tmp_path / "augmenting.keras")
+    assert again.layers[0].get_config() == model.layers[0].get_config()
+    np.testing.assert_allclose(again.predict(x, verbose=0), model.predict(x, verbose=0), rtol=1e-6)
