@@ -4,8 +4,8 @@ import numpy as np
 from ... import image
 from ...ops import array as A
 from ...ops import math as M
-from .. import backend
 from ..random import SeedGenerator, uniform
+from .conv_arguments import standardize_data_format
 from .layer import Layer
 
 
@@ -14,10 +14,7 @@ class _ImageLayer(Layer):
 
     def __init__(self, data_format=None, **kwargs):
         super().__init__(**kwargs)
-        self.data_format = data_format or backend.image_data_format()
-        if self.data_format not in ("channels_last", "channels_first"):
-            raise ValueError(f"{type(self).__name__}: data_format must be 'channels_last' or 'channels_first', "
-                             f"got {data_format!r}")
+        self.data_format = standardize_data_format(data_format)
         self._build_at_init()
 
     def _channels_last(self, images):

@@ -1,7 +1,7 @@
 """2D image reshaping: ZeroPadding2D, Cropping2D, UpSampling2D (nearest and bilinear)."""
-from ... import backend
 from ...ops import array as A
 from ...ops import math as M
+from .conv_arguments import standardize_data_format
 from .input_spec import InputSpec
 from .layer import Layer
 
@@ -22,10 +22,7 @@ def _pairs(value, name, layer):
 class _Image2D(Layer):
     def __init__(self, data_format=None, **kwargs):
         super().__init__(**kwargs)
-        self.data_format = data_format or backend.image_data_format()
-        if self.data_format not in ("channels_last", "channels_first"):
-            raise ValueError(f"{type(self).__name__}: `data_format` must be 'channels_last' or 'channels_first', "
-                             f"got {self.data_format!r}")
+        self.data_format = standardize_data_format(data_format)
         self.input_spec = InputSpec(ndim=4)
         self._build_at_init()
 
