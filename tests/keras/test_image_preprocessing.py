@@ -67,3 +67,50 @@ def test_augmenting_model_trains_predicts_unflipped_and_round_trips(tmp_path):
     again = keras.models.load_model(tmp_path / "augmenting.keras")
     assert again.layers[0].get_config() == model.layers[0].get_config()
     np.testing.assert_allclose(again.predict(x, verbose=0), model.predict(x, verbose=0), rtol=1e-6)
+
+
+def test_random_crop_crops_in_training_and_passes_through_otherwise():
+    x = np.tile(X, (10, 1, 1, 1))
+    crop = L.RandomCrop(3, 3, seed=5)
+    y = crop(x).numpy()
+    assert y.shape == (20, 3, 3, 1)
+    windows = [(t, c) for t in range(2) for c in range(4)]
+    assert all(any(np.array_equal(y[i], x[i, t:t + 3, c:c + 3]) for t, c in windows) for i in range(20))
+    assert len({y[i].tobytes() for i in range(20)}) > 1  # the place differs between images
+    np.testing.assert_array_equal(crop(x, training=False), x)  # as Keras: unchanged outside training
+    # No larger than the crop: the centered aspect-ratio offset, then resized (values from Keras 3.15).
+    small = L.RandomCrop(5, 8)(X)[0, ..., 0].numpy()
+    np.testing.assert_allclose(small[:, 0], [0, 4.2, 9, 13.8, 18], rtol=1e-5)
+    assert keras.Sequential([keras.Input((4, 6, 1)), L.RandomCrop(3, 3)]).output_shape == (None, 3, 3, 1)
+
+
+def test_random_contrast_and_brightness_per_image_within_their_ranges():
+    z = np.random.default_rng(0).random((30, 3, 3, 1)).astype("float32")
+    out = L.RandomContrast(0.5, value_range=(0, 1), seed=2)(z).numpy()
+    mean = z.mean(axis=(1, 2), keepdims=True)
+    inside = (out > 0) & (out < 1)  # not clipped to value_range
+    ratio = np.where(inside, (out - mean) / (z - mean), np.nan)
+    assert np.nanmin(ratio) >= 0.999 and np.nanmax(ratio) <= 1.501  # factor 0.5 means [1, 1.5], as Keras 3.15
+    per_image = np.nanmedian(ratio.reshape(30, -1), axis=1)
+    assert np.allclose(ratio.reshape(30, -1)[inside.reshape(30, -1)],
+                       np.repeat(per_image, inside.reshape(30, -1).sum(axis=1)), atol=1e-3)  # one factor per image
+    assert (out >= 0).all() and (out <= 1).all() and np.ptp(per_image) > 0.1
+    y = L.RandomBrightness(0.5, value_range=(0, 1), seed=2)(np.full((30, 2, 2, 1), 0.5, "float32")).numpy()
+    assert (y == y[:, :1, :1]).all() and len(np.unique(y)) > 20  # one shift per image, drawn in [-0.5, 0.5]
+    assert (y >= 0).all() and (y <= 1).all() and np.ptp(y) > 0.5
+    clipped = L.RandomBrightness((0.9, 1.0), value_range=(0, 1), seed=2)(np.full((4, 2, 2, 1), 0.5, "float32"))
+    np.testing.assert_array_equal(clipped, 1.0)
+    np.testing.assert_array_equal(L.RandomContrast(0.5)(z, training=False), z)
+    assert L.RandomBrightness(0.1)(X.astype("uint8"), training=False).dtype == "uint8"
+
+
+@pytest.mark.parametrize("make, message", [
+    (lambda: L.RandomContrast(1.5), r"range \[0, 1\]. Received: factor=1.5"),
+    (lambda: L.RandomContrast([0.1]), r"range \[0, 1\]"),
+    (lambda: L.RandomBrightness(2.0), r"range \[-1, 1\]. Received: factor=2.0"),
+    (lambda: L.RandomBrightness(0.1, value_range=(1,)), "value_range` argument should be a list of two numbers"),
+])
+def test_random_layer_arguments_are_checked_as_keras(make, message):
+    with pytest.raises(ValueError, match=message):
+        make()
+    assert L.RandomContrast((0.3, 0.1)).factor == (0.1, 0.3) and L.RandomBrightness(0.2).factor == (-0.2, 0.2)

@@ -1,9 +1,11 @@
-"""Image preprocessing layers: Resizing, CenterCrop, RandomFlip (batched or single images)."""
+"""Image preprocessing layers: Resizing, CenterCrop, RandomFlip, RandomCrop, RandomContrast, RandomBrightness
+(batched or single images)."""
 import numpy as np
 
 from ... import image
 from ...ops import array as A
 from ...ops import math as M
+from ...ops import reduction as R
 from ..random import SeedGenerator, uniform
 from .conv_arguments import standardize_data_format
 from .layer import Layer
@@ -176,3 +178,124 @@ class RandomFlip(_ImageLayer):
 
     def get_config(self):
         return {**super().get_config(), "seed": self.seed, "mode": self.mode}
+
+
+def _factor_pair(factor, bounds):
+    """Keras's `factor` argument as (lower, upper): a number f means (max(-f, bounds[0]), f)."""
+    message = (f"The `factor` argument should be a number (or a list of two numbers) in the range "
+               f"[{bounds[0]}, {bounds[1]}]. Received: factor={factor}")
+    if isinstance(factor, (tuple, list)):
+        if len(factor) != 2 or factor[0] > bounds[1] or factor[1] < bounds[0]:
+            raise ValueError(message)
+        return tuple(sorted(factor))
+    if isinstance(factor, (int, float)) and not isinstance(factor, bool):
+        if not bounds[0] <= factor <= bounds[1]:
+            raise ValueError(message)
+        factor = abs(factor)
+        return (max(-factor, bounds[0]), factor)
+    raise ValueError(message)
+
+
+def _value_range(value_range):
+    if not isinstance(value_range, (tuple, list)) or len(value_range) != 2:
+        raise ValueError(f"The `value_range` argument should be a list of two numbers. Received: "
+                         f"value_range={value_range}")
+    return sorted(value_range)
+
+
+class _RandomImageLayer(_ImageLayer):
+    """A layer that changes images only in training; calling it alone trains, as in Keras."""
+
+    def __init__(self, seed=None, data_format=None, **kwargs):
+        super().__init__(data_format=data_format, **kwargs)
+        self.seed = seed
+        self.generator = SeedGenerator(seed)
+
+    def call(self, inputs, training=True):
+        if not training:
+            return inputs
+        if inputs.dtype != self.compute_dtype:
+            inputs = M.cast(inputs, self.compute_dtype)
+        x = self._channels_last(inputs)
+        batched = len(x.shape) == 4
+        x = self._augment(x if batched else A.expand_dims(x, 0))
+        return self._restore_layout(x if batched else A.squeeze(x, axis=0))
+
+    def _per_image(self, batch, low, high):
+        """One uniform draw in [low, high) per image, shaped (batch, 1, 1, 1)."""
+        return uniform((batch, 1, 1, 1), low, high, dtype=self.compute_dtype, seed=self.generator)
+
+    def compute_output_shape(self, input_shape):
+        return tuple(input_shape)
+
+    def get_config(self):
+        return {**super().get_config(), "seed": self.seed}
+
+
+class RandomContrast(_RandomImageLayer):
+    """In training, each image's contrast scaled by a factor drawn from [1 - lower, 1 + upper] around its
+    per-channel mean, then clipped to `value_range`."""
+
+    def __init__(self, factor, value_range=(0, 255), seed=None, **kwargs):
+        super().__init__(seed=seed, **kwargs)
+        self.factor = _factor_pair(factor, (0, 1))
+        self.value_range = value_range
+
+    def _augment(self, x):
+        factor = self._per_image(x.shape[0], 1.0 - self.factor[0], 1.0 + self.factor[1])
+        mean = R.reduce_mean(x, axis=[1, 2], keepdims=True)
+        out = M.add(M.multiply(M.subtract(x, mean), factor), mean)
+        return M.clip_by_value(out, float(self.value_range[0]), float(self.value_range[1]))
+
+    def get_config(self):
+        return {**super().get_config(), "factor": self.factor, "value_range": self.value_range}
+
+
+class RandomBrightness(_RandomImageLayer):
+    """In training, each image shifted by a delta drawn from [lower, upper] times the width of
+    `value_range`, then clipped to `value_range`."""
+
+    def __init__(self, factor, value_range=(0, 255), seed=None, **kwargs):
+        super().__init__(seed=seed, **kwargs)
+        self.factor = _factor_pair(factor, (-1, 1))
+        self.value_range = _value_range(value_range)
+
+    def _augment(self, x):
+        span = self.value_range[1] - self.value_range[0]
+        delta = self._per_image(x.shape[0], self.factor[0] * span, self.factor[1] * span)
+        return M.clip_by_value(M.add(x, delta), float(self.value_range[0]), float(self.value_range[1]))
+
+    def get_config(self):
+        return {**super().get_config(), "factor": self.factor, "value_range": self.value_range}
+
+
+class RandomCrop(_RandomImageLayer):
+    """In training, a (height, width) crop of each image at a random place (an image no larger than
+    that is cropped to the aspect ratio and resized); otherwise the images are returned unchanged,
+    as in Keras."""
+
+    def __init__(self, height, width, seed=None, data_format=None, name=None, **kwargs):
+        super().__init__(seed=seed, data_format=data_format, name=name, **kwargs)
+        self.height, self.width = int(height), int(width)
+
+    def _augment(self, x):
+        n, height, width = x.shape[0], x.shape[1], x.shape[2]
+        if height > self.height and width > self.width:
+            tops = self._per_image(n, 0.0, float(height - self.height + 1)).numpy().reshape(-1).astype(int)
+            lefts = self._per_image(n, 0.0, float(width - self.width + 1)).numpy().reshape(-1).astype(int)
+            return A.stack([x[i, t:t + self.height, l:l + self.width, :] for i, (t, l) in enumerate(zip(tops, lefts))])
+        # As Keras: from the offset of the centered crop to the target's aspect ratio, take (height, width)
+        # (as much of it as there is), and resize what that gives.
+        box_h, box_w = _aspect_box(height, width, self.height, self.width, pad=False)
+        top, left = int(np.float32(height - box_h) / 2), int(np.float32(width - box_w) / 2)
+        cropped = x[:, top:top + self.height, left:left + self.width, :]
+        size = (self.height, self.width)
+        if tuple(cropped.shape[1:3]) == size:
+            return cropped
+        return M.cast(image.resize(cropped, size), self.compute_dtype)
+
+    def compute_output_shape(self, input_shape):
+        return _ImageLayer.compute_output_shape(self, input_shape)
+
+    def get_config(self):
+        return {**super().get_config(), "height": self.height, "width": self.width}
