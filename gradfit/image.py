@@ -188,3 +188,76 @@ def per_image_standardization(image):
 def _check_channels(image, what):
     if value(image).shape[-1] != 3:
         raise InvalidArgumentError(f"{what}: images must have 3 channels (RGB), got shape {value(image).shape}")
+
+
+# -------------------------------------------------------------------------------- projective transforms
+_FILL_MODES = ("constant", "nearest", "wrap", "reflect")
+
+
+def _map_coordinate(coord, size, mode):
+    """Input coordinates outside [0, size - 1] mapped back in as TensorFlow's projective transform does."""
+    if mode == "constant":
+        return coord
+    if mode == "nearest" or size <= 1:
+        return np.clip(coord, 0, size - 1)
+    c = coord.copy()
+    low, high = coord < 0, coord > size - 1  # one branch or the other, decided on the input coordinate
+    if mode == "reflect":
+        span = 2 * size
+        neg = c[low]
+        neg = np.where(neg < span, span * np.trunc(-neg / span) + neg, neg)
+        c[low] = np.where(neg < -size, neg + span, -neg - 1)
+        pos = c[high] - span * np.trunc(c[high] / span)
+        c[high] = np.where(pos >= size, span - pos - 1, pos)
+    else:  # wrap
+        period = size - 1
+        c[low] += size * (np.trunc(-c[low] / period) + 1)
+        c[high] -= size * np.trunc(c[high] / period)
+    return np.clip(c, 0, size - 1)
+
+
+def projective_transform(images, transforms, interpolation="bilinear", fill_mode="constant", fill_value=0.0):
+    """Each output pixel (x, y) of image i read at input ((a0 x + a1 y + a2) / k, (b0 x + b1 y + b2) / k),
+    k = c0 x + c1 y + 1, for transforms[i] = [a0, a1, a2, b0, b1, b2, c0, c1] (TensorFlow's
+    ImageProjectiveTransform), with 'nearest' or 'bilinear' reads; differentiable in `images`."""
+    if interpolation not in ("nearest", "bilinear"):
+        raise ValueError(f"Invalid value for argument `interpolation`. Expected of one ('nearest', 'bilinear'). "
+                         f"Received: interpolation={interpolation}")
+    if fill_mode not in _FILL_MODES:
+        raise ValueError(f"Invalid value for argument `fill_mode`. Expected of one {_FILL_MODES}. Received: "
+                         f"fill_mode={fill_mode}")
+    batch, single = _batched(images, "projective_transform")
+    n, height, width, channels = batch._value.shape
+    t = np.asarray(value(transforms), dtype=np.float32)
+    t = np.broadcast_to(t.reshape(-1, 8), (n, 8)) if t.ndim == 1 or t.shape[0] == 1 else t.reshape(n, 8)
+    ys, xs = np.meshgrid(np.arange(height, dtype=np.float32), np.arange(width, dtype=np.float32), indexing="ij")
+    a0, a1, a2, b0, b1, b2, c0, c1 = (t[:, i, None, None] for i in range(8))
+    k = c0 * xs + c1 * ys + np.float32(1)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        in_x = _map_coordinate((a0 * xs + a1 * ys + a2) / k, width, fill_mode)
+        in_y = _map_coordinate((b0 * xs + b1 * ys + b2) / k, height, fill_mode)
+    if interpolation == "nearest":
+        # Rounded half away from zero, as std::round.
+        taps = [(np.copysign(np.floor(np.abs(in_y) + 0.5), in_y), np.copysign(np.floor(np.abs(in_x) + 0.5), in_x),
+                 np.ones_like(in_x))]
+    else:
+        y0, x0 = np.floor(in_y), np.floor(in_x)
+        y1, x1 = y0 + 1, x0 + 1
+        taps = [(y0, x0, (y1 - in_y) * (x1 - in_x)), (y0, x1, (y1 - in_y) * (in_x - x0)),
+                (y1, x0, (in_y - y0) * (x1 - in_x)), (y1, x1, (in_y - y0) * (in_x - x0))]
+    valid_k = k != 0
+    flat = A.reshape(batch, (n * height * width, channels))
+    out, fill_weight = None, np.zeros((n, height, width), np.float32)
+    for ty, tx, w in taps:
+        inside = (ty >= 0) & (ty <= height - 1) & (tx >= 0) & (tx <= width - 1) & valid_k
+        w = np.where(np.isfinite(w), w, 0).astype(np.float32)
+        fill_weight += np.where(inside, 0, w)
+        index = (np.arange(n)[:, None, None] * height + np.where(inside, ty, 0).astype(np.int64)) * width + \
+            np.where(inside, tx, 0).astype(np.int64)
+        term = M.multiply(A.gather(flat, index.reshape(-1)), np.where(inside, w, 0).reshape(-1, 1))
+        out = term if out is None else M.add(out, term)
+    fill_weight = np.where(valid_k, fill_weight, 1.0)
+    out = M.add(out, (fill_weight.reshape(-1, 1) * np.float32(fill_value)).astype(np.float32))
+    out = A.reshape(out, (n, height, width, channels))
+    dtype = batch._value.dtype
+    return _unbatched(out if out._value.dtype == dtype else M.cast(out, dtype), single)

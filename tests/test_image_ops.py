@@ -77,3 +77,21 @@ def test_gradients_through_resize_and_contrast_match_finite_differences():
         d[idx] = eps
         numeric[idx] = (float(loss(tf.constant(x + d))) - float(loss(tf.constant(x - d)))) / (2 * eps)
     np.testing.assert_allclose(grad, numeric, rtol=1e-4, atol=1e-5)
+
+
+def test_projective_transform_maps_coordinates_and_fills_as_tensorflow():
+    grid = np.arange(4 * 5, dtype=np.float32).reshape(1, 4, 5, 1)
+    shift = [1, 0, 2, 0, 1, 0, 0, 0]  # read two pixels to the right
+    out = {mode: tf.image.projective_transform(grid, shift, "nearest", mode, -1.0)[0, 0, :, 0].numpy().tolist()
+           for mode in ("constant", "nearest", "wrap", "reflect")}
+    assert out == {"constant": [2, 3, 4, -1, -1], "nearest": [2, 3, 4, 4, 4], "wrap": [2, 3, 4, 0, 1],
+                   "reflect": [2, 3, 4, 4, 3]}
+    half = tf.image.projective_transform(grid, [1, 0, 0.5, 0, 1, 0, 0, 0], "bilinear", "constant")
+    np.testing.assert_allclose(half[0, 0, :4, 0], [0.5, 1.5, 2.5, 3.5])
+    with pytest.raises(ValueError, match="fill_mode"):
+        tf.image.projective_transform(grid, shift, fill_mode="mirror")
+    w = tf.Variable(grid)
+    with tf.GradientTape() as tape:
+        total = tf.reduce_sum(tf.image.projective_transform(w, [1, 0, 0.5, 0, 1, 0, 0, 0], "bilinear", "constant"))
+    grad = tape.gradient(total, w).numpy()[0, ..., 0]
+    np.testing.assert_allclose(grad[0], [0.5, 1, 1, 1, 1])  # each input pixel's share of the outputs

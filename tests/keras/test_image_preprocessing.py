@@ -114,3 +114,28 @@ def test_random_layer_arguments_are_checked_as_keras(make, message):
     with pytest.raises(ValueError, match=message):
         make()
     assert L.RandomContrast((0.3, 0.1)).factor == (0.1, 0.3) and L.RandomBrightness(0.2).factor == (-0.2, 0.2)
+
+
+GRID = np.arange(5 * 7, dtype="float32").reshape(1, 5, 7, 1)
+
+
+def test_random_rotation_and_translation_transform_as_keras():
+    # A factor range of one value fixes the draw, so the pixels can be compared with Keras 3.15's.
+    rotated = L.RandomRotation((0.1, 0.1), fill_mode="reflect")(GRID)[0, ..., 0].numpy()
+    np.testing.assert_allclose(rotated[0], [4.4182, 2.5575, 3.3666, 6.8493, 11.7728, 16.6964, 21.0173], atol=1e-3)
+    np.testing.assert_allclose(rotated[2, 3], 17.0, atol=1e-4)  # the center stays
+    np.testing.assert_allclose(rotated[4], [12.9827, 17.3036, 22.2272, 27.1507, 30.6334, 31.4425, 29.5818], atol=1e-3)
+    shifted = L.RandomTranslation((0.2, 0.2), (-0.3, -0.3), fill_mode="constant", fill_value=-1.0,
+                                  interpolation="nearest")(GRID)[0, ..., 0].numpy()
+    np.testing.assert_array_equal(shifted, [[-1] * 7, [2, 3, 4, 5, 6, -1, -1], [9, 10, 11, 12, 13, -1, -1],
+                                            [16, 17, 18, 19, 20, -1, -1], [23, 24, 25, 26, 27, -1, -1]])
+    x = np.random.default_rng(0).random((3, 5, 7, 2)).astype("float32")
+    np.testing.assert_array_equal(L.RandomRotation(0.2)(x, training=False), x)
+    first = L.RandomRotation((0.1, 0.1), data_format="channels_first")(np.transpose(x, (0, 3, 1, 2)))
+    np.testing.assert_allclose(np.transpose(first, (0, 2, 3, 1)), L.RandomRotation((0.1, 0.1))(x), atol=1e-6)
+    angles = L.RandomRotation(0.25, seed=3)(np.tile(GRID, (8, 1, 1, 1))).numpy()
+    assert len({a.tobytes() for a in angles}) == 8  # one angle per image
+    with pytest.raises(NotImplementedError, match="Unknown `fill_mode` mirror"):
+        L.RandomRotation(0.1, fill_mode="mirror")
+    with pytest.raises(ValueError, match="input_number=1.5"):
+        L.RandomTranslation(1.5, 0.1)

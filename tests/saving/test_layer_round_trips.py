@@ -74,6 +74,8 @@ CASES = {
     L.RandomCrop: (lambda: L.RandomCrop(4, 5, seed=1), single(IMAGE)),
     L.RandomContrast: (lambda: L.RandomContrast((0.1, 0.4), value_range=(0, 1)), single(IMAGE)),
     L.RandomBrightness: (lambda: L.RandomBrightness(0.2, seed=2), single(IMAGE)),
+    L.RandomRotation: (lambda: L.RandomRotation((-0.2, 0.1), fill_mode="wrap", seed=2), single(IMAGE)),
+    L.RandomTranslation: (lambda: L.RandomTranslation(0.1, (-0.2, 0.3), fill_mode="constant"), single(IMAGE)),
     L.Conv1D: (lambda: L.Conv1D(2, 2, padding="same", dilation_rate=2), single(SEQUENCE)),
     L.Conv2D: (lambda: L.Conv2D(3, 3, strides=2, activation="relu"), single(IMAGE)),
     L.Conv1DTranspose: (lambda: L.Conv1DTranspose(2, 3, strides=2), single(SEQUENCE)),

@@ -16,7 +16,8 @@ from .image_reshaping import Cropping2D, UpSampling2D, ZeroPadding2D
 from .merging import (Add, Average, Concatenate, Dot, Maximum, Minimum, Multiply, Subtract, add, average,
                       concatenate, dot, maximum, minimum, multiply, subtract)
 from .preprocessing import Normalization, Rescaling
-from .image_preprocessing import CenterCrop, RandomBrightness, RandomContrast, RandomCrop, RandomFlip, Resizing
+from .image_preprocessing import (CenterCrop, RandomBrightness, RandomContrast, RandomCrop, RandomFlip, RandomRotation,
+                                  RandomTranslation, Resizing)
 from .convolutional import Conv1D, Conv2D, Convolution1D, Convolution2D
 from .conv_transpose import Conv1DTranspose, Conv2DTranspose, Convolution2DTranspose
 from .depthwise_conv import (DepthwiseConv1D, DepthwiseConv2D, SeparableConv1D, SeparableConv2D, SeparableConvolution1D,

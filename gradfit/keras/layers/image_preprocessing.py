@@ -299,3 +299,99 @@ class RandomCrop(_RandomImageLayer):
 
     def get_config(self):
         return {**super().get_config(), "height": self.height, "width": self.width}
+
+
+_AFFINE_FILL_MODES = ("reflect", "wrap", "constant", "nearest")
+
+
+class _AffineImageLayer(_RandomImageLayer):
+    """A random affine transform of each image in training (TensorFlow's projective-transform kernel);
+    images cast to the compute dtype, unchanged otherwise."""
+
+    def __init__(self, fill_mode="reflect", interpolation="bilinear", seed=None, fill_value=0.0, **kwargs):
+        super().__init__(seed=seed, **kwargs)
+        if fill_mode not in _AFFINE_FILL_MODES:
+            raise NotImplementedError(f"Unknown `fill_mode` {fill_mode}. Expected of one {_AFFINE_FILL_MODES}.")
+        if interpolation not in ("nearest", "bilinear"):
+            raise NotImplementedError(f"Unknown `interpolation` {interpolation}. Expected of one "
+                                      "('nearest', 'bilinear').")
+        self.fill_mode = fill_mode
+        self.interpolation = interpolation
+        self.fill_value = fill_value
+
+    def call(self, inputs, training=True):
+        if inputs.dtype != self.compute_dtype:
+            inputs = M.cast(inputs, self.compute_dtype)
+        return super().call(inputs, training=training)
+
+    def _augment(self, x):
+        transforms = self._transforms(x.shape[0], x.shape[1], x.shape[2])
+        return image.projective_transform(x, transforms, self.interpolation, self.fill_mode, self.fill_value)
+
+    def get_config(self):
+        return {**super().get_config(), "fill_mode": self.fill_mode, "fill_value": self.fill_value,
+                "interpolation": self.interpolation}
+
+
+def _affine_matrices(angle_degrees, height, width):
+    """Keras's rotation about the image center, as projective-transform rows (one per angle)."""
+    angle = np.asarray(angle_degrees, np.float32) * np.float32(np.pi / 180.0)
+    cx, cy = np.float32(0.5) * np.float32(width - 1), np.float32(0.5) * np.float32(height - 1)
+    cos, sin = np.cos(angle), np.sin(angle)
+    a0, a1, b0, b1 = cos, -sin, sin, cos
+    zeros = np.zeros_like(angle)
+    return np.stack([a0, a1, cx - cx * a0 - cy * a1, b0, b1, cy - cx * b0 - cy * b1, zeros, zeros], axis=1)
+
+
+class RandomRotation(_AffineImageLayer):
+    """In training, each image rotated about its center by an angle drawn from `factor` x 360 degrees
+    (a number f means [-f, f])."""
+
+    def __init__(self, factor, fill_mode="reflect", interpolation="bilinear", seed=None, fill_value=0.0,
+                 data_format=None, **kwargs):
+        super().__init__(fill_mode=fill_mode, interpolation=interpolation, seed=seed, fill_value=fill_value,
+                         data_format=data_format, **kwargs)
+        self.factor = _factor_pair(factor, (-1, 1))
+
+    def _transforms(self, batch, height, width):
+        angles = self._per_image(batch, self.factor[0] * 360.0, self.factor[1] * 360.0).numpy().reshape(-1)
+        return _affine_matrices(angles, height, width)
+
+    def get_config(self):
+        return {**super().get_config(), "factor": self.factor}
+
+
+class RandomTranslation(_AffineImageLayer):
+    """In training, each image shifted by fractions of its height and width drawn from `height_factor`
+    and `width_factor` (a number f means [-f, f])."""
+
+    def __init__(self, height_factor, width_factor, fill_mode="reflect", interpolation="bilinear", seed=None,
+                 fill_value=0.0, data_format=None, **kwargs):
+        super().__init__(fill_mode=fill_mode, interpolation=interpolation, seed=seed, fill_value=fill_value,
+                         data_format=data_format, **kwargs)
+        self.height_factor, self.width_factor = height_factor, width_factor
+        self.height_lower, self.height_upper = _translation_factor(height_factor, "height_factor")
+        self.width_lower, self.width_upper = _translation_factor(width_factor, "width_factor")
+
+    def _transforms(self, batch, height, width):
+        dy = self._per_image(batch, self.height_lower, self.height_upper).numpy().reshape(-1) * np.float32(height)
+        dx = self._per_image(batch, self.width_lower, self.width_upper).numpy().reshape(-1) * np.float32(width)
+        ones, zeros = np.ones(batch, np.float32), np.zeros(batch, np.float32)
+        return np.stack([ones, zeros, -dx, zeros, ones, -dy, zeros, zeros], axis=1)
+
+    def get_config(self):
+        return {**super().get_config(), "height_factor": self.height_factor, "width_factor": self.width_factor}
+
+
+def _translation_factor(factor, name):
+    message = "The `factor` argument should be a number (or a list of two numbers) in the range [-1.0, 1.0]. "
+    if isinstance(factor, (tuple, list)) and len(factor) == 2:
+        values = list(factor)
+    elif isinstance(factor, (int, float)) and not isinstance(factor, bool):
+        values = [factor]
+    else:
+        raise ValueError(message + f"Received: {name}={factor}")
+    for v in values:
+        if not -1.0 <= v <= 1.0:
+            raise ValueError(message + f"Received: input_number={v}")
+    return tuple(sorted(values)) if len(values) == 2 else (-abs(factor), abs(factor))
