@@ -168,3 +168,25 @@ def test_model_reused_on_new_symbolic_inputs_and_its_output_spec():
     assert model.compute_output_shape([(None, 6), (None, 4)]) == [(None, 1), (None, 2)]
     wrapper = keras.Model([a, b], layers.Concatenate()([first, second]))
     assert wrapper([XA, XB]).shape == (32, 3)
+
+
+def test_keras_ops_on_symbolic_tensors_build_graph_nodes_that_train_and_save(tmp_path):
+    inputs = keras.Input((4, 5))
+    hidden = keras.layers.Dense(6)(inputs)
+    pooled = keras.ops.mean(keras.ops.relu(hidden), axis=1)
+    summed = keras.ops.sum(keras.ops.concatenate([hidden, hidden], axis=-1), axis=1)[:, :6]
+    model = keras.Model(inputs, [pooled + summed, hidden[..., 1:3], keras.ops.transpose(hidden, (0, 2, 1))])
+    assert model.output_shape == [(None, 6), (None, 4, 2), (None, 6, 4)]
+    x = np.random.default_rng(0).random((3, 4, 5)).astype("float32")
+    h = x @ model.layers[1].kernel.numpy() + model.layers[1].bias.numpy()
+    first, second, third = model(x)
+    np.testing.assert_allclose(first, np.maximum(h, 0).mean(1) + np.concatenate([h, h], -1).sum(1)[:, :6], rtol=1e-5)
+    np.testing.assert_allclose(second, h[..., 1:3], rtol=1e-6)
+    np.testing.assert_allclose(third, h.transpose(0, 2, 1), rtol=1e-6)
+    model.compile("adam", ["mse", "mse", "mse"])
+    model.fit(x, [np.zeros((3, 6)), np.zeros((3, 4, 2)), np.zeros((3, 6, 4))], epochs=1, verbose=0)
+    model.save(tmp_path / "ops.keras")
+    again = keras.models.load_model(tmp_path / "ops.keras")
+    for a, b in zip(again(x), model(x)):
+        np.testing.assert_allclose(a, b, rtol=1e-6)
+    assert keras.ops.shape(inputs) == (None, 4, 5)  # shape stays a plain tuple

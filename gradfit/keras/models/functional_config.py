@@ -5,6 +5,7 @@ where a KerasTensor is written as `[layer name, node index, tensor index]` of th
 """
 from ... import nest
 from ..layers.keras_tensor import KerasTensor
+from ..saving.serialization_lib import deserialize_keras_object
 
 
 def _serialize_layer(layer):
@@ -123,12 +124,22 @@ def _resolve(node, produced):
     def walk(x):
         if isinstance(x, dict) and x.get("class_name") == "__keras_tensor__":
             return resolve(x)
+        if isinstance(x, dict) and x.get("class_name") in _INDEX_PARTS:
+            return deserialize_keras_object(x)
         if isinstance(x, dict):
             return {k: walk(v) for k, v in x.items()}
         if isinstance(x, (list, tuple)):
-            return [walk(v) for v in x]
+            items = [walk(v) for v in x]
+            # An index key (`x[:, :2]`) was a tuple of slices before JSON made it a list.
+            if any(v is Ellipsis or isinstance(v, slice) for v in items) and all(
+                    v is None or v is Ellipsis or isinstance(v, (slice, int)) for v in items):
+                return tuple(items)
+            return items
         return x
 
     args = [walk(a) for a in node.get("args", [])]
     kwargs = {k: walk(v) for k, v in node.get("kwargs", {}).items()}
     return None if missing else (args, kwargs)
+
+
+_INDEX_PARTS = ("__slice__", "__ellipsis__")

@@ -34,6 +34,9 @@ def dtype(x):
 
 
 def shape(x):
+    """The shape as a tuple (None for the unknown dimensions of a symbolic tensor)."""
+    if x.__class__.__name__ == "KerasTensor":
+        return tuple(x.shape)
     return tuple(value(x).shape)
 
 
