@@ -160,3 +160,29 @@ def test_normalized_axis_size_is_checked_on_later_calls():
 def test_config_round_trip(layer):
     config = layer.get_config()
     assert type(layer).from_config(config).get_config() == config
+
+
+@pytest.mark.parametrize("masked", ["masking", "embedding"])
+def test_building_a_model_leaves_batch_normalization_statistics_alone(masked):
+    # Building a Functional model runs mask-aware layers on stand-in values; those runs leave no trace.
+    if masked == "masking":
+        inputs = keras.Input((4, 3))
+        x = keras.layers.Masking()(inputs)
+    else:
+        inputs = keras.Input((5,), dtype="int32")
+        x = keras.layers.Embedding(10, 3, mask_zero=True)(inputs)
+    bn = keras.layers.BatchNormalization()
+    keras.Model(inputs, bn(x, training=True))
+    np.testing.assert_array_equal(bn.moving_mean.numpy(), 0.0)
+    np.testing.assert_array_equal(bn.moving_variance.numpy(), 1.0)
+
+
+def test_normalization_exposes_mean_and_variance_in_broadcast_shape():
+    layer = keras.layers.Normalization()
+    assert layer.mean is None and layer.variance is None
+    layer.adapt(np.array([[1.0, 2.0], [3.0, 6.0]], "float32"))
+    np.testing.assert_allclose(layer.mean, [[2.0, 4.0]])
+    np.testing.assert_allclose(layer.variance, [[1.0, 4.0]])
+    fixed = keras.layers.Normalization(mean=[1.0, 2.0], variance=[4.0, 9.0])
+    fixed.build((None, 2))
+    np.testing.assert_allclose(fixed.variance, [[4.0, 9.0]])

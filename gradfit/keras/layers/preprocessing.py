@@ -151,6 +151,22 @@ class Normalization(Layer):
             return M.add(mean, M.multiply(inputs, scale))
         return M.divide(M.subtract(inputs, mean), scale)
 
+    @property
+    def mean(self):
+        """The mean in the shape it broadcasts against inputs with (None before the layer is built)."""
+        return self._statistic(0)
+
+    @property
+    def variance(self):
+        return self._statistic(1)
+
+    def _statistic(self, index):
+        if not self.built:
+            return None
+        if self.input_mean is not None:
+            return self._fixed[index]
+        return A.reshape((self.adapt_mean, self.adapt_variance)[index], self._broadcast_shape)
+
     def compute_output_shape(self, input_shape):
         return input_shape
 

@@ -29,6 +29,9 @@ def output_spec_by_running(layer, args, kwargs):
 
     runs = []
     outer = (_STATE.entry, _STATE.training)
+    # The runs must leave no trace: state a call updates (BatchNormalization's moving statistics, an RNN's
+    # states) is put back. An update writes to a fresh buffer while a reference to the old one is held.
+    saved = [(v, v._value) for v in layer.variables]
     with _Paused(list(ACTIVE)):
         for size in (2, 3):
             call_args, call_kwargs = concrete(size)
@@ -38,6 +41,8 @@ def output_spec_by_running(layer, args, kwargs):
             finally:
                 _STATE.entry, _STATE.training = outer
                 layer._clear_losses()
+    for variable, before in saved:
+        variable._replace(before)
 
     def spec(a, b):
         if not isinstance(a, Tensor):
