@@ -28,8 +28,9 @@ def test_multi_head_attention_weights_follow_keras():
     mha = L.MultiHeadAttention(num_heads=4, key_dim=3, value_dim=5)
     y = mha(seq(2, 6, 8), seq(2, 7, 10))
     assert tuple(y.shape) == (2, 6, 8)
-    assert [w.path for w in mha.weights] == ["query/kernel", "query/bias", "key/kernel", "key/bias", "value/kernel",
-                                             "value/bias", "attention_output/kernel", "attention_output/bias"]
+    assert [w.path for w in mha.weights] == [f"{mha.name}/{p}" for p in (
+        "query/kernel", "query/bias", "key/kernel", "key/bias", "value/kernel", "value/bias", "attention_output/kernel",
+        "attention_output/bias")]  # built inside the attention layer's build: its name leads, as in Keras
     assert [tuple(w.shape) for w in mha.get_weights()] == [(8, 4, 3), (4, 3), (10, 4, 3), (4, 3), (10, 4, 5), (4, 5),
                                                            (4, 5, 8), (8,)]
     assert mha.count_params() == sum(w.size for w in mha.get_weights())

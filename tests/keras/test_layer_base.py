@@ -243,3 +243,22 @@ def test_compute_output_shape_and_symbolic_calls():
     assert y.shape == (None, 3) and y.dtype == "float32"
     assert layers.Dense(4).compute_output_shape((None, 7)) == (None, 4)
     assert layers.Flatten()(keras.Input((2, 3))).shape == (None, 6)
+
+
+def test_weights_built_inside_other_layers_carry_their_path_as_in_keras():
+    keras.backend.clear_session()
+    L = layers
+    inputs = keras.Input((4, 3))
+    model = keras.Model(inputs, [L.MultiHeadAttention(1, 2)(inputs, inputs), L.Bidirectional(L.GRU(2))(inputs),
+                                 L.TimeDistributed(L.Dense(2))(inputs)])
+    paths = [v.path for v in model.weights]
+    assert paths[:2] == ["multi_head_attention/query/kernel", "multi_head_attention/query/bias"]
+    assert paths[8] == "bidirectional/forward_gru/gru_cell/kernel"
+    assert paths[11] == "bidirectional/backward_gru/gru_cell/kernel"
+    assert paths[-2:] == ["time_distributed/dense/kernel", "time_distributed/dense/bias"]
+    assert len(set(paths)) == len(paths)
+    stacked = keras.Sequential([keras.Input((4, 3)), L.LSTM(2), L.Dense(1)])
+    assert [v.path for v in stacked.weights][:1] == ["sequential/lstm/lstm_cell/kernel"]
+    stacked.compile("adam", "mse")
+    stacked.optimizer.build(stacked.trainable_variables)
+    assert [v.path for v in stacked.optimizer.variables][2] == "adam/sequential_lstm_lstm_cell_kernel_momentum"

@@ -26,7 +26,7 @@ from .input_spec import accepts, assert_input_compatibility, fast_check_of
 from .keras_tensor import KerasTensor, Node, any_symbolic
 from .serialization import constructor_signature, is_plain_config
 from .symbolic import output_spec_by_running
-from .tracking import Tracking
+from .tracking import BUILD_SCOPE, Tracking
 
 
 class _CallState(threading.local):
@@ -46,7 +46,15 @@ def _wrap_build(build):
 
     @functools.wraps(build)
     def wrapped_build(self, *args, **kwargs):
-        build(self, *args, **kwargs)
+        scope = BUILD_SCOPE.layers
+        inner = bool(scope) and scope[-1] is self  # a subclass's build calling its parent's
+        if not inner:
+            scope.append(self)
+        try:
+            build(self, *args, **kwargs)
+        finally:
+            if not inner:
+                scope.pop()
         if "_build_shapes_dict" in self.__dict__:
             try:
                 self._build_shapes_dict = inspect.signature(build).bind(self, *args, **kwargs).arguments

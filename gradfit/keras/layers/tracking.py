@@ -4,10 +4,21 @@
 `self.blocks.append(Dense(2))` tracks both, as in Keras (removing an item stops tracking it). The
 `Tracking` base of Layer holds this state and the weights API built on it.
 """
+import threading
+
 from ...tensor import Tensor, Variable, convert_to_tensor
 from .. import backend as keras_backend
 from .. import constraints, initializers, regularizers
 
+
+class _BuildScope(threading.local):
+    """The layers whose `build` is running on this thread, outermost first."""
+
+    def __init__(self):
+        self.layers = []
+
+
+BUILD_SCOPE = _BuildScope()
 
 
 class _NoOwner:
@@ -226,7 +237,12 @@ class Tracking:
         value = initializer(shape, dtype=dtype)
         variable = Variable(value, trainable=trainable, name=name, dtype=dtype, aggregation=aggregation,
                             autocast=autocast)
-        variable._path = f"{self.name}/{name}"
+        # Keras's path: the layers being built around this one (a model building its layers, a layer
+        # building its sublayers), then this layer, then the weight.
+        scope = BUILD_SCOPE.layers
+        names = [layer.name for layer in scope] + ([] if scope and scope[-1] is self else [self.name])
+        prefix = "/".join(names)
+        variable._path = f"{prefix}/{name}"
         variable.regularizer = regularizers.get(regularizer)
         variable.constraint = constraints.get(constraint)
         self._track_variable(variable)
