@@ -13,13 +13,23 @@ from ..backend import epsilon, floatx, image_data_format, set_epsilon, set_float
 
 __all__ = ["backend", "clear_session", "epsilon", "floatx", "get_uid", "image_data_format", "is_float_dtype",
            "is_int_dtype", "is_keras_tensor", "result_type", "set_epsilon", "set_floatx", "set_image_data_format",
-           "standardize_dtype"]
+           "standardize_dtype", "get_value", "set_value"]
 
 # How many objects took each name prefix so far ("dense" -> 2 after `dense` and `dense_1`).
 _name_uids = collections.defaultdict(int)
 
 
-def backend():
+def get_value(x):
+    """The value of a variable or tensor as NumPy (tf.keras.backend.get_value)."""
+    return x.numpy() if hasattr(x, "numpy") else np.asarray(x)
+
+
+def set_value(x, value):
+    """Assign `value` to the variable `x` (tf.keras.backend.set_value), e.g. an optimizer's learning rate."""
+    if not hasattr(x, "assign"):
+        raise ValueError(f"set_value needs a variable, got {type(x).__name__}; a learning rate set to a schedule "
+                         "or a plain number cannot be assigned to")
+    x.assign(np.asarray(value, dtype=np.asarray(x.numpy()).dtype))
     """The name of the array backend: 'numpy'."""
     return "numpy"
 

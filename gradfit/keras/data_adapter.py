@@ -135,6 +135,7 @@ def train_validation_split(arrays, validation_split):
 
 def class_weight_to_sample_weights(y, class_weight):
     """Per-sample weights from a {class: weight} dict and labels (class ids, or one-hot rows)."""
+    class_weight = {int(cls): w for cls, w in class_weight.items()}  # keys may be given as strings ("0")
     y = _as_array(y)
     if y.ndim > 1 and y.shape[-1] > 1:
         labels = np.argmax(y, axis=-1)

@@ -83,7 +83,8 @@ class Trainer:
 
     @property
     def run_eagerly(self):
-        return True
+        """What `compile(run_eagerly=...)` or assignment set; gradfit runs every step eagerly either way."""
+        return self._run_eagerly
 
     @run_eagerly.setter
     def run_eagerly(self, value):
@@ -359,6 +360,9 @@ class Trainer:
     def evaluate(self, x=None, y=None, batch_size=None, verbose="auto", sample_weight=None, steps=None,
                  callbacks=None, return_dict=False, _fit_validation=False, **kwargs):
         """Loss and metrics over the data: a scalar, a list in `metrics_names` order, or a dict."""
+        unknown = {k: v for k, v in kwargs.items() if k != "_use_cached_eval_dataset"}
+        if unknown:
+            raise ValueError(f"Arguments not recognized: {unknown}")
         self._assert_compiled("evaluate")
         _check_verbose(verbose)
         iterator = data_adapter.EpochIterator(x, y, sample_weight, batch_size, steps, shuffle=False)

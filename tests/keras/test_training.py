@@ -377,3 +377,24 @@ def test_fit_resumes_where_backup_and_restore_says():
                                                         on_train_batch_begin=lambda batch, logs: seen.append(batch))])
     assert seen == [("epoch", 1), 1]
     assert model.optimizer.iterations.numpy() == 1
+
+
+def test_small_keras_api_points_users_rely_on():
+    model = keras.Sequential([keras.Input((2,)), keras.layers.Dense(3, activation="softmax")])
+    model.compile("adam", "sparse_categorical_crossentropy")
+    assert model.run_eagerly is False
+    model.run_eagerly = True
+    assert model.run_eagerly is True
+    # The learning-rate callback idiom of tf.keras.
+    keras.backend.set_value(model.optimizer.learning_rate, 0.01)
+    np.testing.assert_allclose(keras.backend.get_value(model.optimizer.learning_rate), 0.01)
+    x, y = np.ones((4, 2), "float32"), np.array([0, 1, 2, 1])
+    weights_before = model.get_weights()
+    with pytest.raises(ValueError, match="Arguments not recognized: .*sample_weights"):
+        model.evaluate(x, y, sample_weights=np.ones(4), verbose=0)  # a misspelt argument is not ignored
+    for a, b in zip(model.get_weights(), weights_before):
+        np.testing.assert_array_equal(a, b)
+    by_strings = model.fit(x, y, class_weight={"0": 1.0, "1": 2.0, "2": 0.5}, epochs=1, shuffle=False, verbose=0)
+    model.set_weights(weights_before)
+    by_ints = model.fit(x, y, class_weight={0: 1.0, 1: 2.0, 2: 0.5}, epochs=1, shuffle=False, verbose=0)
+    assert by_strings.history["loss"] == by_ints.history["loss"]
