@@ -30,6 +30,9 @@ def set_value(x, value):
         raise ValueError(f"set_value needs a variable, got {type(x).__name__}; a learning rate set to a schedule "
                          "or a plain number cannot be assigned to")
     x.assign(np.asarray(value, dtype=np.asarray(x.numpy()).dtype))
+
+
+def backend():
     """The name of the array backend: 'numpy'."""
     return "numpy"
 
