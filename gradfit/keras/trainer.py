@@ -149,21 +149,23 @@ class Trainer:
         return out
 
     def _ordered_names(self):
+        # As Keras: compiled metrics by their own names ('accuracy', not 'out1_accuracy' or
+        # 'weighted_accuracy': those logs then come in the sorted remainder).
         names = []
         for m in self.metrics:
             if isinstance(m, CompileMetrics):
-                names += m.names if m.built else []
+                names += [sub.name for sub in m.metrics] if m.built else []
             else:
                 names.append(m.name)
         return names
 
     def _flatten_in_order(self, logs):
-        """Logs as a list in `metrics` order (a scalar when there is only the loss), as Keras returns."""
+        """Logs as a list in `metrics` order, then the other logs sorted by name (a scalar when there is
+        only the loss), as Keras returns them; a name listed twice gives its value twice, as in Keras."""
         names = self._ordered_names()
         values = [logs[n] for n in names if n in logs]
-        if len(values) < len(logs):
-            known = set(names)
-            values += [logs[k] for k in sorted(logs) if k not in known]
+        known = set(names)
+        values += [logs[k] for k in sorted(logs) if k not in known]
         return values[0] if len(values) == 1 else values
 
     # ---------------------------------------------------------------------------------- the step seam

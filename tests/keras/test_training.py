@@ -398,3 +398,24 @@ def test_small_keras_api_points_users_rely_on():
     model.set_weights(weights_before)
     by_ints = model.fit(x, y, class_weight={0: 1.0, 1: 2.0, 2: 0.5}, epochs=1, shuffle=False, verbose=0)
     assert by_strings.history["loss"] == by_ints.history["loss"]
+
+
+def test_multi_output_results_come_as_a_list_in_keras_order():
+    rng = np.random.default_rng(2)
+    x, y1, y2 = rng.random((20, 4), dtype="float32"), rng.integers(0, 3, 20), rng.random((20, 1), dtype="float32")
+    inputs = keras.Input((4,))
+    hidden = keras.layers.Dense(6, activation="tanh")(inputs)
+    model = keras.Model(inputs, [keras.layers.Dense(3, activation="softmax", name="out1")(hidden),
+                                 keras.layers.Dense(1, name="out2")(hidden)])
+    model.compile("sgd", ["sparse_categorical_crossentropy", "mse"], metrics=[["accuracy"], ["mae"]])
+    logs = model.evaluate(x, [y1, y2], verbose=0, return_dict=True)
+    expected = [logs[k] for k in ("loss", "out1_loss", "out2_loss", "out1_accuracy", "out2_mae")]
+    np.testing.assert_allclose(model.evaluate(x, [y1, y2], verbose=0), expected)
+    np.testing.assert_allclose(model.test_on_batch(x, [y1, y2]), expected, rtol=1e-6)
+    single = keras.Sequential([keras.Input((4,)), keras.layers.Dense(1, activation="sigmoid")])
+    single.compile("sgd", "binary_crossentropy", metrics=["accuracy", "mae"], weighted_metrics=["accuracy", "mse"])
+    yb, weights = (x[:, :1] > 0.5).astype("float32"), np.linspace(0, 2, 20)
+    d = single.evaluate(x, yb, sample_weight=weights, verbose=0, return_dict=True)
+    # Keras lists the compiled metrics by their own names, so 'accuracy' twice, and 'weighted_accuracy' last.
+    np.testing.assert_allclose(single.evaluate(x, yb, sample_weight=weights, verbose=0),
+                               [d["loss"], d["accuracy"], d["mae"], d["accuracy"], d["mse"], d["weighted_accuracy"]])
