@@ -199,14 +199,23 @@ class CompileMetrics:
         prefixes = [f"{name}_" for name in names] if names and len(preds) > 1 else [""] * len(preds)
         self._names = {}
         taken = set()
+
+        def unique(name):  # the same metric listed twice reports as name, name_1, ... (as Keras)
+            suffix = 0
+            while (f"{name}_{suffix}" if suffix else name) in taken:
+                suffix += 1
+            name = f"{name}_{suffix}" if suffix else name
+            taken.add(name)
+            return name
+
         for ms, prefix in zip(self.unweighted, prefixes):
             for m in ms:
-                self._names[id(m)] = prefix + m.name
-                taken.add(prefix + m.name)
+                self._names[id(m)] = unique(prefix + m.name)
+        unweighted_names = set(taken)
         for ms, prefix in zip(self.weighted, prefixes):
             for m in ms:
                 name = prefix + m.name
-                self._names[id(m)] = f"{prefix}weighted_{m.name}" if name in taken else name
+                self._names[id(m)] = unique(f"{prefix}weighted_{m.name}" if name in unweighted_names else name)
         self.built = True
 
     @property

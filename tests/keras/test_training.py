@@ -419,3 +419,13 @@ def test_multi_output_results_come_as_a_list_in_keras_order():
     # Keras lists the compiled metrics by their own names, so 'accuracy' twice, and 'weighted_accuracy' last.
     np.testing.assert_allclose(single.evaluate(x, yb, sample_weight=weights, verbose=0),
                                [d["loss"], d["accuracy"], d["mae"], d["accuracy"], d["mse"], d["weighted_accuracy"]])
+
+
+def test_a_metric_listed_twice_reports_twice_as_keras():
+    x = np.random.default_rng(0).random((10, 4), dtype="float32")
+    y = (x[:, :1] > 0.5).astype("float32")
+    model = keras.Sequential([keras.Input((4,)), keras.layers.Dense(1, activation="sigmoid")])
+    model.compile("sgd", "binary_crossentropy", metrics=["accuracy", "mae", "mae"])
+    logs = model.evaluate(x, y, verbose=0, return_dict=True)
+    assert sorted(logs) == ["accuracy", "loss", "mae", "mae_1"] and logs["mae"] == logs["mae_1"]
+    assert len(model.evaluate(x, y, verbose=0)) == 5  # Keras's list: loss, accuracy, mae, mae, then mae_1
