@@ -244,13 +244,15 @@ class EpochIterator:
 
     With `steps_per_epoch`, an epoch stops after that many batches and the next epoch continues where the
     data left off (repeated datasets, generators; arrays wrap around), as Keras does. `exhausted` tells
-    that a dataset or generator ran out before `steps_per_epoch` batches.
+    that a dataset or generator ran out before `steps_per_epoch` batches; the next epoch then starts a
+    fresh pass.
     """
 
     def __init__(self, x=None, y=None, sample_weight=None, batch_size=None, steps_per_epoch=None, shuffle=False,
                  class_weight=None):
         self.steps_per_epoch = steps_per_epoch
         self.exhausted = False
+        self.steps_seen = 0
         self._pending = None
         if is_array_data(x):
             self.adapter = ArrayBatches(x, y, sample_weight, batch_size, shuffle, class_weight)
@@ -288,10 +290,15 @@ class EpochIterator:
                         return
                 self._pending = None
             return
-        step = 0
-        for element in self.adapter.iterator(continue_previous=steps is not None):
+        # After running out, the next epoch starts a fresh pass (as Keras 3); a one-shot source then
+        # yields nothing, and `steps_seen` says so.
+        continue_previous = steps is not None and not self.exhausted
+        self.exhausted = False
+        step = self.steps_seen = 0
+        for element in self.adapter.iterator(continue_previous=continue_previous):
             yield step, _to_batch(element)
             step += 1
+            self.steps_seen = step
             if steps is not None and step >= steps:
                 return
         if steps is not None:

@@ -302,10 +302,12 @@ class Trainer:
                 epoch_logs.update({f"val_{k}": v for k, v in val_logs.items()})
             callbacks.on_epoch_end(epoch, epoch_logs)
             if iterator.exhausted:
-                warnings.warn("Your input ran out of data; interrupting training. Make sure that your dataset or "
-                              f"generator can generate at least `steps_per_epoch * epochs` batches "
-                              f"({steps_per_epoch} * {epochs})")
-                break
+                warnings.warn("Your input ran out of data; interrupting " + (
+                    "training" if iterator.steps_seen == 0 else "epoch") + ". Make sure that your dataset or "
+                    f"generator can generate at least `steps_per_epoch * epochs` batches ({steps_per_epoch} * "
+                    f"{epochs}); a Dataset may need `.repeat()`")
+                if iterator.steps_seen == 0:  # a one-shot source has nothing left
+                    break
             if self.stop_training:
                 break
         callbacks.on_train_end(logs=epoch_logs)

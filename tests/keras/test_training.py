@@ -429,3 +429,15 @@ def test_a_metric_listed_twice_reports_twice_as_keras():
     logs = model.evaluate(x, y, verbose=0, return_dict=True)
     assert sorted(logs) == ["accuracy", "loss", "mae", "mae_1"] and logs["mae"] == logs["mae_1"]
     assert len(model.evaluate(x, y, verbose=0)) == 5  # Keras's list: loss, accuracy, mae, mae, then mae_1
+
+
+def test_a_dataset_that_runs_out_under_steps_per_epoch_restarts_next_epoch():
+    x = np.random.default_rng(3).random((40, 4), dtype="float32")
+    y = (x[:, :1] > 0.5).astype("float32")
+    model = keras.Sequential([keras.Input((4,)), keras.layers.Dense(1, activation="sigmoid")])
+    model.compile("sgd", "binary_crossentropy")
+    dataset = tf.data.Dataset.from_tensor_slices((x, y)).batch(8)  # 5 batches
+    with pytest.warns(UserWarning, match="ran out of data; interrupting epoch"):
+        history = model.fit(dataset, epochs=3, steps_per_epoch=4, verbose=0)
+    # As Keras 3: 4 steps, the 1 left, then a fresh pass of 4.
+    assert history.epoch == [0, 1, 2] and int(model.optimizer.iterations.numpy()) == 9
