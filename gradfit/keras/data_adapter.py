@@ -262,8 +262,8 @@ class EpochIterator:
                     raise ValueError(
                         f"When providing `x` as a dataset, generator or PyDataset, `{name}` should not be passed: "
                         f"include it in the data yielded by `x`. Received {name} of type {type(value).__name__}")
-            if class_weight is not None:
-                raise ValueError("`class_weight` is only supported for array inputs")
+            if class_weight is not None and not _is_dataset(x):
+                raise ValueError("`class_weight` is only supported for array inputs and Datasets")
             if x is None:
                 raise ValueError("No data: pass `x` (arrays, a Dataset, a PyDataset or a generator)")
             if not (_is_pydataset(x) or hasattr(x, "__iter__")):
@@ -272,6 +272,7 @@ class EpochIterator:
                     "of them, a gradfit.data.Dataset, a keras.utils.PyDataset or a Python generator")
             self.adapter = IterableBatches(x, shuffle)
         self.num_batches = steps_per_epoch if steps_per_epoch is not None else self.adapter.num_batches
+        self._class_weight = class_weight if isinstance(self.adapter, IterableBatches) else None
 
     def __iter__(self):
         steps = self.steps_per_epoch
@@ -296,7 +297,7 @@ class EpochIterator:
         self.exhausted = False
         step = self.steps_seen = 0
         for element in self.adapter.iterator(continue_previous=continue_previous):
-            yield step, _to_batch(element)
+            yield step, _to_batch(element, self._class_weight)
             step += 1
             self.steps_seen = step
             if steps is not None and step >= steps:
@@ -309,11 +310,26 @@ class EpochIterator:
             self.adapter.on_epoch_end()
 
 
-def _to_batch(element):
-    """A yielded element with its arrays as Tensors, its structure kept (train_step sees what was yielded)."""
+def _to_batch(element, class_weight=None):
+    """A yielded element with its arrays as Tensors, its structure kept (train_step sees what was yielded);
+    with `class_weight`, an `(x, y)` batch gains the sample weights of its labels (as Keras does for Datasets)."""
     if isinstance(element, Tensor):
         return element
+    if class_weight is not None:
+        x, y, sample_weight = unpack_x_y_sample_weight(tuple(element) if isinstance(element, list) else element)
+        if y is None:
+            raise ValueError("`class_weight` needs targets: the dataset must yield (x, y) batches")
+        if len(nest.flatten(y)) != 1:
+            raise ValueError("`class_weight` is only supported for models with a single output")
+        if sample_weight is None:
+            element = (x, y, class_weight_to_sample_weights(nest.flatten(y)[0], class_weight))
     return _to_tensors(element)
+
+
+def _is_dataset(x):
+    from ..data import Dataset
+
+    return isinstance(x, Dataset)
 
 
 def _is_pydataset(x):

@@ -441,3 +441,21 @@ def test_a_dataset_that_runs_out_under_steps_per_epoch_restarts_next_epoch():
         history = model.fit(dataset, epochs=3, steps_per_epoch=4, verbose=0)
     # As Keras 3: 4 steps, the 1 left, then a fresh pass of 4.
     assert history.epoch == [0, 1, 2] and int(model.optimizer.iterations.numpy()) == 9
+
+
+def test_class_weight_applies_to_a_dataset_as_to_arrays():
+    x = np.random.default_rng(4).random((24, 3), dtype="float32")
+    y = (x[:, 0] > 0.5).astype("int64")
+    weights = {0: 1.0, 1: 3.0}
+
+    def trained(data, **kwargs):
+        keras.utils.set_random_seed(0)
+        model = keras.Sequential([keras.Input((3,)), keras.layers.Dense(2, activation="softmax")])
+        model.compile("sgd", "sparse_categorical_crossentropy")
+        return model.fit(data, epochs=2, verbose=0, class_weight=weights, **kwargs).history["loss"]
+
+    from_arrays = trained(x, y=y, batch_size=8, shuffle=False)
+    from_dataset = trained(tf.data.Dataset.from_tensor_slices((x, y)).batch(8))
+    np.testing.assert_allclose(from_dataset, from_arrays, rtol=1e-6)
+    with pytest.raises(ValueError, match="only supported for array inputs and Datasets"):
+        trained((b for b in [(x, y)]))
