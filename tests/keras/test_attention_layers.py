@@ -162,3 +162,14 @@ def test_errors_are_clear(call, message):
 def test_config_round_trip(layer):
     config = layer.get_config()
     assert type(layer).from_config(config).get_config() == config
+
+
+def test_multi_head_attention_on_a_masked_input_warns_nothing():
+    import warnings
+
+    inputs = keras.Input((5,), dtype="int32")
+    embedded = L.Embedding(10, 4, mask_zero=True)(inputs)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        model = keras.Model(inputs, L.MultiHeadAttention(2, 2)(embedded, embedded))
+        assert model(np.array([[1, 2, 0, 0, 3]])).shape == (1, 5, 4)

@@ -40,6 +40,8 @@ class _Projection(Layer):
         self.activation = activations.get(activation)
         take_weight_settings(self, kernel=(kernel_initializer, kernel_regularizer, kernel_constraint),
                              bias=(bias_initializer, bias_regularizer, bias_constraint))
+        # The attention layer handles masks itself; a masked query, key or value passes through quietly.
+        self.supports_masking = True
 
     def build(self, input_shape):
         bound = tuple(input_shape[len(input_shape) - self.bound_dims:])
