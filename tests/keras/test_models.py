@@ -167,3 +167,28 @@ def test_freezing_a_model_layer():
     assert [v.path.split("/", 1)[1] for v in model.non_trainable_variables] == ["base/kernel", "base/bias"]
     model.trainable = False
     assert model.trainable_variables == []
+
+
+def test_clone_model_with_a_clone_function_rebuilds_the_graph_from_its_layers():
+    inputs = keras.Input((4,))
+    hidden = layers.Dense(3, name="d1")(inputs)
+    model = keras.Model(inputs, layers.Dense(2, name="d2")(hidden + 1.0))
+
+    def renamed(layer):
+        config = layer.get_config()
+        config["name"] = "copy_" + config["name"]
+        return layer.__class__.from_config(config)
+
+    clone = keras.models.clone_model(model, clone_function=renamed)
+    assert [layer.name for layer in clone.layers if isinstance(layer, layers.Dense)] == ["copy_d1", "copy_d2"]
+    assert clone.output_shape == (None, 2) and clone.inputs[0] is not model.inputs[0]
+    clone.set_weights(model.get_weights())
+    x = np.random.default_rng(0).random((3, 4), dtype="float32")
+    np.testing.assert_allclose(clone(x), model(x), rtol=1e-6)
+    stack = keras.Sequential([keras.Input((4,)), layers.Dense(3), layers.Dropout(0.2), layers.Dense(1)])
+    swapped = keras.models.clone_model(stack, clone_function=lambda layer: layers.Dropout(0.5) if isinstance(
+        layer, layers.Dropout) else layer.__class__.from_config(layer.get_config()))
+    assert swapped.layers[1].rate == 0.5 and swapped.input_shape == (None, 4)
+    assert keras.models.clone_model(stack, clone_function=lambda layer: layer).layers[0] is stack.layers[0]
+    with pytest.raises(ValueError, match="input_tensors"):
+        keras.models.clone_model(stack, input_tensors=[keras.Input((4,))])

@@ -58,37 +58,41 @@ def _is_tensor_ref(x):
     return isinstance(x, list) and len(x) == 3 and isinstance(x[0], str) and all(isinstance(i, int) for i in x[1:])
 
 
-def rebuild_functional(cls, config, custom_objects=None):
-    """The model described by `config`: layers recreated, then called again in the recorded order."""
+def rebuild_functional(cls, config, custom_objects=None, make_layer=None):
+    """The model described by `config`: layers recreated (by `make_layer(layer_config)` when given), then
+    called again in the recorded order. Tensors are found by the names the config gives the layers."""
     from .. import layers as layers_module
 
-    created = {}
-    produced = {}  # (layer name, node index, tensor index) -> KerasTensor
+    if make_layer is None:
+        def make_layer(layer_data):
+            return layers_module.deserialize(layer_data, custom_objects=custom_objects)
+
+    produced = {}  # (layer name in the config, node index, tensor index) -> KerasTensor
     pending = []
     for layer_data in config["layers"]:
-        layer = layers_module.deserialize(layer_data, custom_objects=custom_objects)
-        created[layer_data["name"]] = layer
+        layer = make_layer(layer_data)
+        name = layer_data["name"]
         if layer.__class__.__name__ == "InputLayer":
-            produced[(layer.name, 0, 0)] = layer.output
-        pending.extend((layer, node) for node in layer_data.get("inbound_nodes", []))
+            produced[(name, 0, 0)] = layer.output
+        pending.extend((name, layer, node) for node in layer_data.get("inbound_nodes", []))
     calls = {}
     while pending:
         progress = False
         remaining = []
-        for layer, node in pending:
+        for name, layer, node in pending:
             arguments = _resolve(node, produced)
             if arguments is None:
-                remaining.append((layer, node))
+                remaining.append((name, layer, node))
                 continue
             args, kwargs = arguments
             outputs = layer(*args, **kwargs)
-            index = calls.get(layer.name, 0)
-            calls[layer.name] = index + 1
+            index = calls.get(name, 0)
+            calls[name] = index + 1
             for i, tensor in enumerate(nest.flatten(outputs)):
-                produced[(layer.name, index, i)] = tensor
+                produced[(name, index, i)] = tensor
             progress = True
         if not progress:
-            names = sorted({layer.name for layer, _ in remaining})
+            names = sorted({name for name, _, _ in remaining})
             raise ValueError(f"Cannot rebuild the model from its config: the inputs of layers {names} never appear")
         pending = remaining
 
