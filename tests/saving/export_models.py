@@ -16,12 +16,12 @@ import numpy as np
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 from gradfit import keras  # noqa: E402
-from saving_cases import NAMES, WEIGHTS_ONLY, build, recorded_arrays  # noqa: E402
+from saving_cases import KERAS_WRITTEN_ONLY, NAMES, WEIGHTS_ONLY, build, recorded_arrays  # noqa: E402
 
 
 def export(directory):
     os.makedirs(directory, exist_ok=True)
-    for name in NAMES:
+    for name in (n for n in NAMES if n not in KERAS_WRITTEN_ONLY):
         model, inputs, rng = build(keras, name)
         keras.saving.save_model(model, os.path.join(directory, f"{name}.keras"))
         if name in WEIGHTS_ONLY:

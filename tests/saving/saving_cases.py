@@ -11,7 +11,9 @@ import types
 import numpy as np
 
 NAMES = ("sequential_mlp", "functional_multi_io", "cnn", "lstm", "batchnorm_trained", "adam_resume", "subclassed",
-         "lambda_layer", "zoo")
+         "lambda_layer", "zoo", "functional_ops")
+# Cases only Keras's files are checked for: gradfit writes operator and keras.ops nodes in its own format.
+KERAS_WRITTEN_ONLY = ("functional_ops",)
 # Cases also saved with save_weights alone.
 WEIGHTS_ONLY = ("sequential_mlp", "cnn", "zoo")
 
@@ -162,8 +164,20 @@ def cases_for(keras):
                        rng.standard_normal((2, 5, 4)).astype("float32"),
                        rng.integers(0, 12, (2, 5)).astype("int32")]
 
+    def functional_ops(rng):
+        """Operators and keras.ops in the graph, and a Masking layer (Keras writes its NotEqual/Any ops)."""
+        inputs = keras.Input((4, 5))
+        dense = layers.Dense(5)(inputs)
+        mixed = (inputs + dense) * 2.0 - inputs[:, :1]
+        pooled = keras.ops.mean(keras.ops.transpose(dense, (0, 2, 1)), axis=1)
+        masked = layers.LSTM(3)(layers.Masking()(inputs))
+        joined = keras.ops.reshape(keras.ops.concatenate([dense, inputs], axis=-1), (-1, 40))
+        x = rng.standard_normal((2, 4, 5)).astype("float32")
+        x[0, 3] = 0.0  # one masked step
+        return keras.Model(inputs, [mixed, pooled, masked, joined], name="with_ops"), [x]
+
     builders = dict(zip(NAMES, (sequential_mlp, functional_multi_io, cnn, lstm, batchnorm_trained, adam_resume,
-                                subclassed, lambda_layer, zoo)))
+                                subclassed, lambda_layer, zoo, functional_ops)))
     return types.SimpleNamespace(ScaledDense=ScaledDense, TwoBlocks=TwoBlocks, builders=builders)
 
 

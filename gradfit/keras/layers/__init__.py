@@ -39,6 +39,9 @@ def serialize(layer):
     """A layer's config in Keras 3's format (module, class_name, config, build_config)."""
     from ..saving.serialization_lib import object_identity
 
+    keras_operation = getattr(layer, "_keras_operation", None)
+    if keras_operation is not None:  # an op node read from a Keras file is written back as Keras wrote it
+        return {**keras_operation, "registered_name": keras_operation["class_name"]}
     config = {**object_identity(type(layer)), "config": layer.get_config()}
     build_config = layer.get_build_config() if layer.built else None
     if build_config is not None:
@@ -52,6 +55,8 @@ def deserialize(config, custom_objects=None):
 
     from .op_layer import OpLayer
 
+    if isinstance(config, dict) and str(config.get("module", "")).startswith("keras.src.ops."):
+        return OpLayer.from_keras_operation(config)
     known = {name: value for name, value in globals().items() if isinstance(value, type) and issubclass(value, Layer)}
     known["OpLayer"] = OpLayer
     known.update({name: getattr(models, name) for name in ("Model", "Sequential", "Functional")})

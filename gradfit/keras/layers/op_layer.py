@@ -31,6 +31,32 @@ class OpLayer(Layer):
         return {"name": self.name, "function": serialize_function(self.function)}
 
     @classmethod
+    def from_keras_operation(cls, config):
+        """The node Keras writes for an op in a Functional model (`x + y` as keras.src.ops.numpy.Add, a
+        Masking layer's NotEqual and Any, `keras.ops.mean`, ...): the keras.ops function of that name,
+        called with the operation's config as keyword arguments."""
+        from .. import ops as keras_ops
+        from ...ops.array import getitem
+
+        class_name = config["class_name"]
+        settings = {k: v for k, v in config.get("config", {}).items() if k != "name"}
+        name = keras_backend.to_snake_case(class_name)
+        function = getitem if class_name == "GetItem" else getattr(keras_ops, name, None)
+        if function is None:
+            raise ValueError(f"Unknown Keras operation '{class_name}' ({config.get('module')}): keras.ops has no "
+                             f"function {name!r}")
+        function = getattr(function, "__wrapped__", function)
+
+        def operation(*args, **kwargs):
+            return function(*args, **settings, **kwargs)
+
+        operation.__name__ = name
+        layer = cls(operation)
+        object.__setattr__(layer, "name", config.get("config", {}).get("name", layer.name))
+        object.__setattr__(layer, "_keras_operation", {k: config[k] for k in ("module", "class_name", "config")})
+        return layer
+
+    @classmethod
     def from_config(cls, config, custom_objects=None, safe_mode=None):
         function = config["function"]
         layer = cls(deserialize_function(function, custom_objects, safe_mode) if isinstance(function, dict)

@@ -160,7 +160,28 @@ def average(x, axis=None, weights=None):
 
 
 # Shapes and creation.
-reshape, transpose, expand_dims, squeeze, stack, tile = A.reshape, A.transpose, A.expand_dims, A.squeeze, A.stack, A.tile
+def reshape(x, newshape):
+    return A.reshape(x, newshape)
+
+
+def transpose(x, axes=None):
+    return A.transpose(x, axes)
+
+
+def expand_dims(x, axis):
+    return A.expand_dims(x, axis)
+
+
+def squeeze(x, axis=None):
+    return A.squeeze(x, axis)
+
+
+def stack(x, axis=0):
+    return A.stack(x, axis)
+
+
+def tile(x, repeats):
+    return A.tile(x, repeats)
 broadcast_to = A.broadcast_to
 
 
