@@ -272,12 +272,13 @@ def sparse_softmax_cross_entropy_with_logits(labels=None, logits=None, name=None
     n = zv.shape[-1]
     flat_z = zv.reshape(-1, n)
     flat_l = lv.reshape(-1)
-    shifted = flat_z - flat_z.max(axis=-1, keepdims=True)
+    # The ufuncs' own reductions: the array methods' Python wrappers cost more than the work on a batch.
+    shifted = flat_z - np.maximum.reduce(flat_z, axis=-1, keepdims=True)
     exps = np.exp(shifted)
-    sums = exps.sum(axis=-1)
+    sums = np.add.reduce(exps, axis=-1)
     try:
         picked = shifted[_rows(flat_l.shape[0]), flat_l]
-        if flat_l.size and flat_l.min() < 0:
+        if flat_l.size and np.minimum.reduce(flat_l) < 0:
             raise IndexError
     except IndexError:
         bad = flat_l[(flat_l < 0) | (flat_l >= n)][0]

@@ -304,7 +304,7 @@ class Layer(Tracking):
         # The outermost call: it owns the training value handed down, and clears the last call's losses.
         state.entry = self
         state.training = None
-        if _LAYERS_WITH_LOSSES:
+        if _LAYERS_WITH_LOSSES.data:  # the WeakSet's own set: a C-level test, not WeakSet.__len__
             self._clear_losses()
         try:
             return self._call_in_context(state, first, args, kwargs)
