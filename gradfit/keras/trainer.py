@@ -28,6 +28,11 @@ class Trainer:
         self.stop_training = False
         self.history = None
         self.steps_per_execution = 1
+        self.stop_evaluating = False
+        self.stop_predicting = False
+        self.train_function = None
+        self.test_function = None
+        self.predict_function = None
         self._compile_loss = None
         self._compile_metrics = None
         self._loss_tracker = None
@@ -65,7 +70,11 @@ class Trainer:
         self._loss_tracker = metrics_module.Mean(name="loss")
         self._run_eagerly = bool(run_eagerly)
         self._jit_compile = jit_compile if jit_compile != "auto" else False
-        self.steps_per_execution = int(steps_per_execution)
+        steps_per_execution = int(steps_per_execution)
+        if steps_per_execution < 1:
+            raise ValueError(f"steps_per_execution must be a positive integer, got {steps_per_execution}")
+        self.steps_per_execution = steps_per_execution
+        self.train_function = self.test_function = self.predict_function = None
         self.compiled = True
         self._attribute_metrics = None
 
@@ -259,6 +268,26 @@ class Trainer:
         logs = _pythonify(logs)
         return logs if return_dict else self._flatten_in_order(logs)
 
+    # ---------------------------------------------------------------------------- step functions
+    # fit, evaluate and predict call these functions once per execution: each runs `steps_per_execution`
+    # steps on batches drawn from the iterator it is given (fewer when the iterator runs out first), and
+    # returns the last step's logs. A subclass may override `make_*_function` to change what an
+    # execution does, as in Keras.
+    def make_train_function(self, force=False):
+        if self.train_function is None or force:
+            self.train_function = _execution(self.train_step, self.steps_per_execution)
+        return self.train_function
+
+    def make_test_function(self, force=False):
+        if self.test_function is None or force:
+            self.test_function = _execution(self.test_step, self.steps_per_execution)
+        return self.test_function
+
+    def make_predict_function(self, force=False):
+        if self.predict_function is None or force:
+            self.predict_function = _prediction(self.predict_step, self.steps_per_execution)
+        return self.predict_function
+
     # ------------------------------------------------------------------------------------------- fit
     def fit(self, x=None, y=None, batch_size=None, epochs=1, verbose="auto", callbacks=None, validation_split=0.0,
             validation_data=None, shuffle=True, class_weight=None, sample_weight=None, initial_epoch=0,
@@ -322,26 +351,28 @@ class Trainer:
         steps = iter(iterator)
         for _ in range(skip_steps):
             next(steps, None)
+        run = self.make_train_function()
+        executions = _executions(steps, self.steps_per_execution)
         logs = {}
         with restore_on_error(self, enabled=guard_first_step):
             self.reset_metrics()
-            first = next(steps, None)
+            first = next(executions, None)
             if first is not None:
                 if batch_hooks:
                     callbacks.on_train_batch_begin(first[0])
-                logs = self.train_step(first[1])
+                logs = run(iter(first[2]))
         if first is None:
             return logs
         if batch_hooks:
-            callbacks.on_train_batch_end(first[0], logs)
+            callbacks.on_train_batch_end(first[1], logs)
         if self.stop_training:
             return logs
-        for step, batch in steps:
+        for begin, end, batches in executions:
             if batch_hooks:
-                callbacks.on_train_batch_begin(step)
-            logs = self.train_step(batch)
+                callbacks.on_train_batch_begin(begin)
+            logs = run(iter(batches))
             if batch_hooks:
-                callbacks.on_train_batch_end(step, logs)
+                callbacks.on_train_batch_end(end, logs)
             if self.stop_training:
                 break
         return logs
@@ -376,16 +407,20 @@ class Trainer:
             callbacks = self._callback_list(callbacks, verbose, 1, iterator.num_batches, mode="test")
             self._attribute_metrics = None
         batch_hooks = _wants(callbacks, "on_test_batch_begin", "on_test_batch_end")
+        run = self.make_test_function()
+        self.stop_evaluating = False
         callbacks.on_test_begin()
         logs = {}
         with restore_on_error(self):
             self.reset_metrics()
-            for step, batch in iterator:
+            for begin, end, batches in _executions(iter(iterator), self.steps_per_execution):
                 if batch_hooks:
-                    callbacks.on_test_batch_begin(step)
-                logs = self.test_step(batch)
+                    callbacks.on_test_batch_begin(begin)
+                logs = run(iter(batches))
                 if batch_hooks:
-                    callbacks.on_test_batch_end(step, logs)
+                    callbacks.on_test_batch_end(end, logs)
+                if self.stop_evaluating:
+                    break
         logs = _pythonify(self._metrics_result_or(logs))
         callbacks.on_test_end(logs)
         return logs if return_dict else self._flatten_in_order(logs)
@@ -397,21 +432,82 @@ class Trainer:
         iterator = data_adapter.EpochIterator(x, batch_size=batch_size, steps_per_epoch=steps, shuffle=False)
         callbacks = self._callback_list(callbacks, verbose, 1, iterator.num_batches, mode="predict")
         batch_hooks = _wants(callbacks, "on_predict_batch_begin", "on_predict_batch_end")
+        run = self.make_predict_function()
+        self.stop_predicting = False
         callbacks.on_predict_begin()
         structure, batches = None, []
-        for step, batch in iterator:
+        for begin, end, inputs in _executions(iter(iterator), self.steps_per_execution):
             if batch_hooks:
-                callbacks.on_predict_batch_begin(step)
-            out = self.predict_step(batch)
+                callbacks.on_predict_batch_begin(begin)
+            out = run(iter(inputs))
             structure = out
             batches.append([_to_numpy(t) for t in nest.flatten(out)])
             if batch_hooks:
-                callbacks.on_predict_batch_end(step, {"outputs": out})
+                callbacks.on_predict_batch_end(end, {"outputs": out})
+            if self.stop_predicting:
+                break
         callbacks.on_predict_end()
         if not batches:
             raise ValueError("predict() received no data: the input has no samples")
         flat = [np.concatenate([b[i] for b in batches], axis=0) for i in range(len(batches[0]))]
         return nest.pack_sequence_as(structure, flat)
+
+
+def _executions(steps, n):
+    """Group an epoch's `(step, batch)` pairs into executions of `n` steps: `(first step, last step,
+    batches)`, numbered as Keras numbers them for batch callbacks (a short last execution still ends at
+    first + n - 1)."""
+    if n == 1:
+        for step, batch in steps:
+            yield step, step, (batch,)
+        return
+    batches = []
+    for step, batch in steps:
+        if not batches:
+            begin = step
+        batches.append(batch)
+        if len(batches) == n:
+            yield begin, begin + n - 1, batches
+            batches = []
+    if batches:
+        yield begin, begin + n - 1, batches
+
+
+def _execution(step_fn, n):
+    """A function running `step_fn` on up to `n` batches drawn from an iterator; the last step's logs."""
+    if n == 1:
+        return lambda iterator: step_fn(next(iterator))
+
+    def execution(iterator):
+        logs = None
+        for count, data in enumerate(iterator):
+            logs = step_fn(data)
+            if count + 1 == n:
+                break
+        if logs is None:
+            raise StopIteration
+        return logs
+
+    return execution
+
+
+def _prediction(predict_step, n):
+    """A function running `predict_step` on up to `n` batches drawn from an iterator; their outputs joined
+    along the batch axis."""
+    if n == 1:
+        return lambda iterator: predict_step(next(iterator))
+
+    def prediction(iterator):
+        outputs = [predict_step(data) for data, _ in zip(iterator, range(n))]
+        if not outputs:
+            raise StopIteration
+        if len(outputs) == 1:
+            return outputs[0]
+        flat = [np.concatenate([_to_numpy(t) for t in parts], axis=0)
+                for parts in zip(*(nest.flatten(o) for o in outputs))]
+        return nest.pack_sequence_as(outputs[0], [Tensor(a) for a in flat])
+
+    return prediction
 
 
 def _batch_size(x):
