@@ -152,6 +152,11 @@ def is_float(array_dtype):
     return array_dtype.kind == "f"
 
 
+def quiet_floating_point():
+    """A context in which division by zero, overflow and invalid results give inf/nan without a warning."""
+    return np.errstate(all="ignore")
+
+
 def to_array(value, dtype=None):
     """A NumPy array from a Python value, list or array, with TensorFlow's default dtypes.
 

@@ -12,8 +12,8 @@ import numpy as np
 
 NAMES = ("sequential_mlp", "functional_multi_io", "cnn", "lstm", "batchnorm_trained", "adam_resume", "subclassed",
          "lambda_layer", "zoo", "functional_ops")
-# Cases only Keras's files are checked for: gradfit writes operator and keras.ops nodes in its own format.
-KERAS_WRITTEN_ONLY = ("functional_ops",)
+# Cases only Keras's files are checked for (none: gradfit writes operator and keras.ops nodes as Keras does).
+KERAS_WRITTEN_ONLY = ()
 # Cases also saved with save_weights alone.
 WEIGHTS_ONLY = ("sequential_mlp", "cnn", "zoo")
 

@@ -107,6 +107,60 @@ class KerasTensor:
     def __abs__(self):
         return symbolic_op(_ops().abs, self)
 
+    def __rpow__(self, other):
+        return symbolic_op(_ops().pow, other, self)
+
+    def __floordiv__(self, other):
+        return symbolic_op(_ops().floordiv, self, other)
+
+    def __rfloordiv__(self, other):
+        return symbolic_op(_ops().floordiv, other, self)
+
+    def __mod__(self, other):
+        return symbolic_op(_ops().mod, self, other)
+
+    def __rmod__(self, other):
+        return symbolic_op(_ops().mod, other, self)
+
+    def __lt__(self, other):
+        return symbolic_op(_ops().less, self, other)
+
+    def __le__(self, other):
+        return symbolic_op(_ops().less_equal, self, other)
+
+    def __gt__(self, other):
+        return symbolic_op(_ops().greater, self, other)
+
+    def __ge__(self, other):
+        return symbolic_op(_ops().greater_equal, self, other)
+
+    def __ne__(self, other):
+        return symbolic_op(_ops().not_equal, self, other)
+
+    def __and__(self, other):
+        return symbolic_op(_ops().logical_and, self, other)
+
+    def __rand__(self, other):
+        return symbolic_op(_ops().logical_and, other, self)
+
+    def __or__(self, other):
+        return symbolic_op(_ops().logical_or, self, other)
+
+    def __ror__(self, other):
+        return symbolic_op(_ops().logical_or, other, self)
+
+    def __xor__(self, other):
+        return symbolic_op(_ops().logical_xor, self, other)
+
+    def __rxor__(self, other):
+        return symbolic_op(_ops().logical_xor, other, self)
+
+    def __invert__(self):
+        return symbolic_op(_ops().logical_not, self)
+
+    def __round__(self, ndigits=None):
+        return symbolic_op(_ops().round, self, 0 if ndigits is None else ndigits)
+
     def __getitem__(self, key):
         return symbolic_op(_ops().getitem, self, key)
 
@@ -118,10 +172,16 @@ class _OpTable:
 
     def __init__(self):
         from ...ops import array, linalg, math
+        from ..ops.numpy import round as round_
 
         self.add, self.subtract, self.multiply = math.add, math.subtract, math.multiply
         self.divide, self.pow, self.negative, self.abs = math.divide, math.pow, math.negative, math.abs
-        self.matmul, self.getitem = linalg.matmul, array.getitem
+        self.floordiv, self.mod = math.floordiv, math.floormod
+        self.less, self.less_equal, self.greater, self.greater_equal = (math.less, math.less_equal, math.greater,
+                                                                          math.greater_equal)
+        self.not_equal, self.logical_not = math.not_equal, math.logical_not
+        self.logical_and, self.logical_or, self.logical_xor = math.logical_and, math.logical_or, math.logical_xor
+        self.matmul, self.getitem, self.round = linalg.matmul, array.getitem, round_
 
 
 _OP_TABLE = []
@@ -153,7 +213,8 @@ def symbolic_op(fn, *args, **kwargs):
     """Apply the tensor function `fn` to symbolic arguments: a graph node that runs `fn` on real tensors."""
     from .op_layer import OpLayer
 
-    return OpLayer(fn)(*args, **kwargs)
+    layer, args, kwargs = OpLayer.for_call(fn, args, kwargs)
+    return layer(*args, **kwargs)
 
 
 class Node:
