@@ -10,8 +10,9 @@ from .backend import DType, as_dtype
 from .tensor import Tensor, TensorShape, Variable, constant, convert_to_tensor, is_tensor
 from . import ops
 from .autodiff import GradientTape, UnconnectedGradients, custom_gradient, stop_gradient
-from . import autodiff, debugging, image, linalg, math, nn, random
+from . import autodiff, debugging, image, linalg, math, nn, random, strings
 from .function import config, device, executing_eagerly, function, name_scope
+from .strings import fingerprint
 from .control_flow import (cond, foldl, foldr, map_fn, numpy_function, py_function, scan, switch_case, vectorized_map,
                            while_loop)
 

@@ -52,7 +52,7 @@ class DType:
 
     def __init__(self, name):
         self._np = np.dtype(name)
-        self.name = "string" if self._np.kind in "OSU" else name
+        self.name = "string" if self._np.kind in "OSU" else self._np.name
         self.as_numpy_dtype = self._np.type
 
     @property
@@ -123,13 +123,15 @@ def as_dtype(dtype):
         dtype = _FLOATX
     elif dtype is int:
         dtype = "int32"
+    elif dtype is str or dtype == "string":
+        dtype = object
     try:
         npd = np.dtype(dtype)
     except TypeError:
         raise TypeError(f"Cannot convert {dtype!r} to a dtype") from None
     d = _DTYPES.get(npd)
     if d is None:
-        d = _DTYPES[npd] = DType(npd.name)
+        d = _DTYPES[npd] = DType(npd)
     return d
 
 
@@ -145,6 +147,8 @@ def np_dtype(dtype):
         return np.dtype("int32")
     if dtype == "bfloat16":
         raise TypeError("bfloat16 is not supported by the NumPy backend; use float16 or float32")
+    if dtype is str or dtype == "string":
+        return np.dtype(object)
     return np.dtype(dtype)
 
 
@@ -165,7 +169,8 @@ def to_array(value, dtype=None):
     if isinstance(value, np.ndarray):
         return value if dtype is None or value.dtype == dtype else value.astype(dtype)
     if dtype is not None:
-        return np.asarray(value, dtype=dtype)
+        arr = np.asarray(value, dtype=dtype)
+        return as_strings(arr) if arr.dtype.kind == "O" else arr
     if isinstance(value, (np.generic,)):
         return np.asarray(value)
     arr = np.asarray(value)
@@ -176,9 +181,19 @@ def to_array(value, dtype=None):
         if arr.size and (arr.max() > 2**31 - 1 or arr.min() < -(2**31)):
             return arr.astype(np.int64)
         return arr.astype(np.int32)
+    if kind in "US" or (kind == "O" and all(isinstance(v, (str, bytes)) for v in arr.flat)):
+        return as_strings(arr)
     if kind == "O":
         raise TypeError(f"Cannot convert {type(value).__name__} to a tensor: {value!r:.80}")
     return arr
+
+
+def as_strings(arr):
+    """Text as TensorFlow holds a `tf.string` tensor: an object array of bytes (str encoded as UTF-8)."""
+    out = np.empty(arr.shape, dtype=object)
+    for index, v in np.ndenumerate(arr):
+        out[index] = v.encode("utf-8") if isinstance(v, str) else bytes(v)
+    return out
 
 
 # ------------------------------------------------------------------------------------------------ random

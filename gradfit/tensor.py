@@ -258,13 +258,16 @@ class Tensor:
         return format(str(self), spec)
 
     def __repr__(self):
-        body = np.array2string(self._value, separator=", ", prefix="tf.Tensor(") if self._value.ndim else repr(
-            self._value[()].item()
-        )
-        return f"<tf.Tensor: shape={tuple(self._value.shape)}, dtype={self._value.dtype.name}, numpy={body}>"
+        v = self._value
+        if v.ndim:
+            body = np.array2string(v, separator=", ", prefix="tf.Tensor(")
+        else:
+            item = v[()]
+            body = repr(item.item() if isinstance(item, np.generic) else item)
+        return f"<tf.Tensor: shape={tuple(v.shape)}, dtype={_dtype_name(v.dtype)}, numpy={body}>"
 
     def __str__(self):
-        return f"tf.Tensor({self._value}, shape={tuple(self._value.shape)}, dtype={self._value.dtype.name})"
+        return f"tf.Tensor({self._value}, shape={tuple(self._value.shape)}, dtype={_dtype_name(self._value.dtype)})"
 
     # Tensors compare elementwise (as in TensorFlow 2), so they hash by identity.
     __hash__ = object.__hash__
@@ -488,3 +491,8 @@ def constant(value, dtype=None, shape=None, name=None):
     elif isinstance(value, np.ndarray) and arr is value:
         arr = arr.copy()
     return Tensor(arr)
+
+
+def _dtype_name(dtype):
+    """TensorFlow's name of a NumPy dtype (`string` for text)."""
+    return "string" if dtype.kind in "OSU" else dtype.name

@@ -14,6 +14,7 @@ from gradfit import keras
 from gradfit.keras import layers as L
 
 VECTOR, SEQUENCE, IMAGE = (5,), (4, 3), (6, 6, 2)
+WORDS = ["red", "green", "blue", "red green", "green blue red"]
 
 
 def single(shape):
@@ -26,6 +27,16 @@ def pair(shape):
 
 def tokens():
     return [("int32", (4,))], lambda layer, inputs: layer(inputs[0])
+
+
+def texts(length):
+    return [("string", (length,))], lambda layer, inputs: layer(inputs[0])
+
+
+def adapted_text_vectorization():
+    layer = L.TextVectorization(max_tokens=8, output_sequence_length=3)
+    layer.adapt(WORDS)
+    return layer
 
 
 def query_value():
@@ -110,6 +121,12 @@ CASES = {
     L.Attention: (lambda: L.Attention(use_scale=True, score_mode="concat"), pair(SEQUENCE)),
     L.AdditiveAttention: (lambda: L.AdditiveAttention(), pair(SEQUENCE)),
     L.MultiHeadAttention: (lambda: L.MultiHeadAttention(2, 3, value_dim=2, output_shape=(4,)), query_value()),
+    L.CategoryEncoding: (lambda: L.CategoryEncoding(10, output_mode="count"), tokens()),
+    L.Hashing: (lambda: L.Hashing(4, salt=7), tokens()),
+    L.Discretization: (lambda: L.Discretization(bin_boundaries=[-0.5, 0.0, 0.5]), single(VECTOR)),
+    L.IntegerLookup: (lambda: L.IntegerLookup(vocabulary=[1, 2, 3], output_mode="multi_hot"), tokens()),
+    L.StringLookup: (lambda: L.StringLookup(vocabulary=["red", "blue"], mask_token=""), texts(4)),
+    L.TextVectorization: (adapted_text_vectorization, texts(1)),
 }
 # Not layers a model is built from: the base class and the Input layer every case already has.
 ABSTRACT = (L.Layer, L.InputLayer)
@@ -138,8 +155,11 @@ def sample(model, seed=1):
     arrays = []
     for x in model.inputs:
         shape = (3,) + tuple(x.shape[1:])
-        arrays.append(rng.integers(0, 10, shape).astype(x.dtype.name) if x.dtype.name.startswith("int")
-                      else rng.standard_normal(shape).astype(x.dtype.name))
+        if x.dtype.name == "string":
+            arrays.append(rng.choice(np.array(WORDS + ["unknown words"]), shape))
+        else:
+            arrays.append(rng.integers(0, 10, shape).astype(x.dtype.name) if x.dtype.name.startswith("int")
+                          else rng.standard_normal(shape).astype(x.dtype.name))
     return arrays if len(arrays) > 1 else arrays[0]
 
 

@@ -16,6 +16,9 @@ from .image_reshaping import Cropping2D, UpSampling2D, ZeroPadding2D
 from .merging import (Add, Average, Concatenate, Dot, Maximum, Minimum, Multiply, Subtract, add, average,
                       concatenate, dot, maximum, minimum, multiply, subtract)
 from .preprocessing import Normalization, Rescaling
+from .categorical import CategoryEncoding, Discretization, Hashing
+from .lookup import IntegerLookup, StringLookup
+from .text_vectorization import TextVectorization
 from .image_preprocessing import (CenterCrop, RandomBrightness, RandomContrast, RandomCrop, RandomFlip, RandomRotation,
                                   RandomTranslation, Resizing)
 from .convolutional import Conv1D, Conv2D, Convolution1D, Convolution2D

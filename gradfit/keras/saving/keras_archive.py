@@ -116,6 +116,18 @@ class SavedModelFiles:
                              f"and 'config', got {_preview(config)}")
         return config
 
+    def read_assets(self, path):
+        """{file name: bytes} of the files saved for the object at `path` under assets/ (Keras's `save_assets`)."""
+        prefix = f"assets/{path}/"
+        if self._directory is not None:
+            folder = os.path.join(self._directory, *prefix.split("/"))
+            if not os.path.isdir(folder):
+                return {}
+            return {name: self.read(prefix + name) for name in sorted(os.listdir(folder))
+                    if os.path.isfile(os.path.join(folder, name))}
+        return {name[len(prefix):]: self.read(name) for name in self._archive.namelist()
+                if name.startswith(prefix) and "/" not in name[len(prefix):] and len(name) > len(prefix)}
+
     def read_weights(self):
         """model.weights.h5 as an in-memory binary file."""
         if WEIGHTS_FILENAME not in self.names():

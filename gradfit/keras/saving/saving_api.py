@@ -10,12 +10,13 @@ import io
 import json
 import os
 import warnings
+import tempfile
 
 from .atomic_file import write_bytes
 from .h5_store import H5Writer, open_for_reading
 from .keras_archive import SavedModelFiles, write_archive, write_directory
 from .serialization_lib import SafeModeScope, deserialize_keras_object, serialize_keras_object
-from .state_tree import load_state, save_state
+from .state_tree import load_state, save_state, walk
 
 
 # ------------------------------------------------------------------------------------------ whole models
@@ -100,7 +101,23 @@ def _load_model_from(files, custom_objects, compile, safe_mode):
             load_state(model, reader)
     finally:
         reader.close()
+    with _errors_naming(files.display_name, "its assets do not fit the model"):
+        _load_assets(model, files)
     return model
+
+
+def _load_assets(model, files):
+    """Give each object with `load_assets` (vocabulary layers) the files Keras saved for it under assets/."""
+    for path, obj in walk(model):
+        load = getattr(obj, "load_assets", None)
+        contents = files.read_assets(path) if load is not None else None
+        if not contents:
+            continue
+        with tempfile.TemporaryDirectory() as directory:
+            for name, data in contents.items():
+                with open(os.path.join(directory, os.path.basename(name)), "wb") as f:
+                    f.write(data)
+            load(directory)
 
 
 def _model_from_config(config, display_name, custom_objects, safe_mode):
