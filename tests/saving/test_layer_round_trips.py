@@ -121,6 +121,10 @@ CASES = {
     L.Attention: (lambda: L.Attention(use_scale=True, score_mode="concat"), pair(SEQUENCE)),
     L.AdditiveAttention: (lambda: L.AdditiveAttention(), pair(SEQUENCE)),
     L.MultiHeadAttention: (lambda: L.MultiHeadAttention(2, 3, value_dim=2, output_shape=(4,)), query_value()),
+    L.EinsumDense: (lambda: L.EinsumDense("abc,cd->abd", (None, 2), bias_axes="d"), single(SEQUENCE)),
+    L.AlphaDropout: (lambda: L.AlphaDropout(0.2, seed=2), single(VECTOR)),
+    L.SpectralNormalization: (lambda: L.SpectralNormalization(L.Dense(2), power_iterations=2), single(VECTOR)),
+    L.GroupedQueryAttention: (lambda: L.GroupQueryAttention(2, 4, 2, use_gate=True), query_value()),
     L.CategoryEncoding: (lambda: L.CategoryEncoding(10, output_mode="count"), tokens()),
     L.Hashing: (lambda: L.Hashing(4, salt=7), tokens()),
     L.Discretization: (lambda: L.Discretization(bin_boundaries=[-0.5, 0.0, 0.5]), single(VECTOR)),
@@ -129,7 +133,7 @@ CASES = {
     L.TextVectorization: (adapted_text_vectorization, texts(1)),
 }
 # Not layers a model is built from: the base class and the Input layer every case already has.
-ABSTRACT = (L.Layer, L.InputLayer)
+ABSTRACT = (L.Layer, L.InputLayer, L.Wrapper)
 
 
 def cases():

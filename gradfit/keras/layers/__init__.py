@@ -9,14 +9,15 @@ from .input_layer import Input, InputLayer
 from .core import Activation, Dense, Embedding, Identity, Masking
 from .lambda_layer import Lambda
 from .activation_layers import ELU, LeakyReLU, PReLU, ReLU, Softmax
-from .regularization import (ActivityRegularization, Dropout, GaussianDropout, GaussianNoise, SpatialDropout1D,
-                             SpatialDropout2D)
+from .regularization import (ActivityRegularization, AlphaDropout, Dropout, GaussianDropout, GaussianNoise,
+                             SpatialDropout1D, SpatialDropout2D)
 from .reshaping import Flatten, Permute, RepeatVector, Reshape
 from .image_reshaping import Cropping2D, UpSampling2D, ZeroPadding2D
 from .merging import (Add, Average, Concatenate, Dot, Maximum, Minimum, Multiply, Subtract, add, average,
                       concatenate, dot, maximum, minimum, multiply, subtract)
 from .preprocessing import Normalization, Rescaling
 from .categorical import CategoryEncoding, Discretization, Hashing
+from .einsum_dense import EinsumDense
 from .lookup import IntegerLookup, StringLookup
 from .text_vectorization import TextVectorization
 from .image_preprocessing import (CenterCrop, RandomBrightness, RandomContrast, RandomCrop, RandomFlip, RandomRotation,
@@ -32,9 +33,11 @@ from .batch_normalization import BatchNormalization
 from .normalization import GroupNormalization, LayerNormalization, RMSNormalization, UnitNormalization
 from .rnn_cells import GRUCell, LSTMCell, SimpleRNNCell, StackedRNNCells
 from .recurrent import GRU, LSTM, RNN, SimpleRNN
-from .wrappers import Bidirectional, TimeDistributed
+from .wrappers import Bidirectional, TimeDistributed, Wrapper
+from .spectral_normalization import SpectralNormalization
 from .attention import AdditiveAttention, Attention
 from .multi_head_attention import MultiHeadAttention
+from .group_query_attention import GroupedQueryAttention, GroupQueryAttention
 from .serialization import deserialize_keras_object
 
 

@@ -117,6 +117,8 @@ class MultiHeadAttention(Layer):
         self.seed = seed
         self._seed_generator = random.SeedGenerator(seed) if dropout > 0 else None
         self._inverse_sqrt_key_dim = 1.0 / math.sqrt(float(key_dim))
+        # Heads of the key and value projections; fewer than the query's in grouped-query attention.
+        self._num_key_value_heads = num_heads
 
     num_heads = property(lambda self: self._num_heads)
     key_dim = property(lambda self: self._key_dim)
@@ -146,12 +148,12 @@ class MultiHeadAttention(Layer):
         heads = self._num_heads
         self._query_dense = self._projection("query", 1, (heads, self._key_dim))
         self._query_dense.build(query_shape)
-        self._key_dense = self._projection("key", 1, (heads, self._key_dim))
+        self._key_dense = self._projection("key", 1, (self._num_key_value_heads, self._key_dim))
         self._key_dense.build(key_shape)
         if self._use_gate:
             self._gate_dense = self._projection("gate", 1, (heads, self._value_dim), activation="sigmoid")
             self._gate_dense.build(query_shape)
-        self._value_dense = self._projection("value", 1, (heads, self._value_dim))
+        self._value_dense = self._projection("value", 1, (self._num_key_value_heads, self._value_dim))
         self._value_dense.build(value_shape)
         # Projected tensors have rank len(query_shape) + 1: (batch, ..., heads, dim).
         rank = len(query_shape) + 1
@@ -182,6 +184,9 @@ class MultiHeadAttention(Layer):
         q = self._query_dense(query)
         k = self._key_dense(key)
         v = self._value_dense(value)
+        if self._num_key_value_heads != self._num_heads:  # each key/value head serves a group of query heads
+            repeats = self._num_heads // self._num_key_value_heads
+            k, v = A.repeat(k, repeats, axis=2), A.repeat(v, repeats, axis=2)
         output, scores = self._compute_attention(q, k, v, mask, training, return_attention_scores)
         output = self._output_dense(output if gate is None else M.multiply(output, gate))
         if return_attention_scores:

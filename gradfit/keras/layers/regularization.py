@@ -1,4 +1,5 @@
-"""Regularization layers: Dropout, SpatialDropout1D/2D, GaussianNoise, GaussianDropout, ActivityRegularization.
+"""Regularization layers: Dropout, SpatialDropout1D/2D, GaussianNoise, GaussianDropout, AlphaDropout,
+ActivityRegularization.
 
 The random ones act only when called with training=True (as inside `fit` or `model(x, training=True)`);
 in inference they return their input. Their noise comes from `gradfit.backend.rng(seed)`: the global
@@ -135,6 +136,39 @@ class GaussianDropout(Layer):
 
     def get_config(self):
         return {**super().get_config(), "rate": self.rate, "seed": self.seed}
+
+
+class AlphaDropout(Layer):
+    """Dropout for SELU networks: in training, dropped inputs take SELU's negative saturation value and an
+    affine correction keeps the mean and variance of the inputs (Klambauer et al., 2017)."""
+
+    _ALPHA_P = -1.6732632423543772848170429916717 * 1.0507009873554804934193349852946
+
+    def __init__(self, rate, noise_shape=None, seed=None, **kwargs):
+        super().__init__(**kwargs)
+        self.rate = _rate(rate, "AlphaDropout")
+        self.noise_shape = None if noise_shape is None else tuple(noise_shape)
+        self.seed = seed
+        self.supports_masking = True
+        self._build_at_init()
+
+    def call(self, inputs, training=False):
+        if not training or self.rate <= 0:
+            return inputs
+        shape = tuple(inputs.shape) if self.noise_shape is None else tuple(
+            d if n is None else n for n, d in zip(self.noise_shape, inputs.shape))
+        kept = M.cast(M.greater_equal(R.uniform(shape, dtype=inputs.dtype, seed=self.seed), self.rate), inputs.dtype)
+        alpha_p, rate = self._ALPHA_P, self.rate
+        a = ((1 - rate) * (1 + rate * alpha_p ** 2)) ** -0.5
+        b = -a * alpha_p * rate
+        x = M.add(M.multiply(inputs, kept), M.multiply(M.subtract(1.0, kept), alpha_p))
+        return M.add(M.multiply(x, a), b)
+
+    def compute_output_shape(self, input_shape):
+        return input_shape
+
+    def get_config(self):
+        return {**super().get_config(), "rate": self.rate, "seed": self.seed, "noise_shape": self.noise_shape}
 
 
 class ActivityRegularization(Layer):

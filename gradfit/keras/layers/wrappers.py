@@ -1,5 +1,5 @@
-"""Layer wrappers: Bidirectional (a recurrent layer run forwards and backwards, outputs merged) and
-TimeDistributed (a layer applied to every time step)."""
+"""Layer wrappers: the Wrapper base class, Bidirectional (a recurrent layer run forwards and backwards,
+outputs merged) and TimeDistributed (a layer applied to every time step)."""
 from ... import nest
 from ...ops import array as A
 from ...ops import math as M
@@ -19,6 +19,35 @@ def _clone(layer, **overrides):
 
 def _without_prefix(name, prefix):
     return name[len(prefix):] if name.startswith(prefix) else name
+
+
+class Wrapper(Layer):
+    """A layer that wraps another (`keras.layers.Wrapper`): it keeps it as `self.layer`, builds it, and saves
+    it inside its own config."""
+
+    def __init__(self, layer, **kwargs):
+        if not isinstance(layer, Layer):
+            raise ValueError(f"Layer {layer} supplied to Wrapper isn't a supported layer type. Please ensure wrapped "
+                             "layer is a valid Keras layer.")
+        super().__init__(**kwargs)
+        self.layer = layer
+
+    def build(self, input_shape=None):
+        if not self.layer.built:
+            self.layer.build(input_shape)
+            self.layer.built = True
+
+    def get_config(self):
+        from . import serialize
+
+        return {**super().get_config(), "layer": serialize(self.layer)}
+
+    @classmethod
+    def from_config(cls, config, custom_objects=None):
+        from . import deserialize
+
+        config = dict(config)
+        return cls(deserialize(config.pop("layer"), custom_objects=custom_objects), **config)
 
 
 class Bidirectional(Layer):
@@ -166,7 +195,7 @@ class Bidirectional(Layer):
         return cls(**config)
 
 
-class TimeDistributed(Layer):
+class TimeDistributed(Wrapper):
     """Applies `layer` to every time step of (batch, time, ...) inputs, as `layer.call` on each
     (batch, ...) slice; the outputs are stacked along the time axis. The weights are `layer`'s."""
 
@@ -174,8 +203,7 @@ class TimeDistributed(Layer):
         if not isinstance(layer, Layer):
             raise ValueError(f"Please initialize `TimeDistributed` layer with a `keras.layers.Layer` instance. "
                              f"Received: {layer}")
-        super().__init__(**kwargs)
-        self.layer = layer
+        super().__init__(layer, **kwargs)
         self.supports_masking = True
 
     def _child_input_shape(self, input_shape):
@@ -218,14 +246,3 @@ class TimeDistributed(Layer):
             outputs.append(layer.call(x, **kwargs))
         return A.stack(outputs, axis=1)
 
-    def get_config(self):
-        from . import serialize
-
-        return {**super().get_config(), "layer": serialize(self.layer)}
-
-    @classmethod
-    def from_config(cls, config, custom_objects=None):
-        from . import deserialize
-
-        config = dict(config)
-        return cls(deserialize(config.pop("layer"), custom_objects=custom_objects), **config)

@@ -1,0 +1,107 @@
+"""EinsumDense, SpectralNormalization, GroupQueryAttention and AlphaDropout against Keras 3.15 (fixtures from
+golden/make_layers_extra.py), plus training and saving them the way users do."""
+import json
+import os
+
+import numpy as np
+import pytest
+
+from gradfit import keras
+
+HERE = os.path.join(os.path.dirname(os.path.dirname(__file__)), "fixtures", "layers_extra")
+GOLDEN = np.load(os.path.join(HERE, "layers_extra.npz"))
+with open(os.path.join(HERE, "cases.json")) as f:
+    CASES = json.load(f)
+
+
+def numbered(key, prefix):
+    out, i = [], 0
+    while f"{key}/{prefix}{i}" in GOLDEN:
+        out.append(GOLDEN[f"{key}/{prefix}{i}"])
+        i += 1
+    return out
+
+
+def make(case):
+    if case["class"] == "EinsumDense":
+        return keras.layers.EinsumDense(**case["kwargs"])
+    if case["class"] == "SpectralNormalization":
+        inner = {"Dense": lambda: keras.layers.Dense(3), "Conv2D": lambda: keras.layers.Conv2D(2, 3),
+                 "Embedding": lambda: keras.layers.Embedding(7, 3)}[case["inner"]]()
+        return keras.layers.SpectralNormalization(inner, power_iterations=2)
+    return keras.layers.GroupQueryAttention(head_dim=3, num_query_heads=4, num_key_value_heads=2, **case["kwargs"])
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c["key"] for c in CASES])
+def test_layer_matches_keras(case):
+    key, layer = case["key"], make(case)
+    inputs, weights, expected = numbered(key, "x"), numbered(key, "w"), numbered(key, "y")
+    if case["class"] == "GroupQueryAttention":
+        call = dict(case["call"])
+        if call.get("attention_mask") == "mask":
+            call["attention_mask"] = inputs[2]
+        layer(inputs[0], inputs[1], **call)
+        assert [tuple(w.shape) for w in layer.weights] == [w.shape for w in weights]
+        layer.set_weights(weights)
+        out = layer(inputs[0], inputs[1], **call)
+        outputs = list(out) if isinstance(out, tuple) else [out]
+    elif case["class"] == "SpectralNormalization":
+        layer(inputs[0])
+        layer.set_weights(weights)
+        outputs = [layer(inputs[0], training=True), layer(inputs[0], training=True), layer(inputs[0])]
+        np.testing.assert_allclose(layer.get_weights()[-1], GOLDEN[f"{key}/u"], rtol=1e-5, atol=1e-6)
+    else:
+        layer(inputs[0])
+        assert [tuple(w.shape) for w in layer.weights] == [w.shape for w in weights]
+        layer.set_weights(weights)
+        outputs = [layer(inputs[0])]
+    assert len(outputs) == len(expected)
+    for ours, theirs in zip(outputs, expected):
+        np.testing.assert_allclose(np.asarray(ours), theirs, rtol=1e-5, atol=1e-5)
+
+
+def test_einsum_dense_shapes_and_errors():
+    layer = keras.layers.EinsumDense("abc,cde->abde", output_shape=(None, 2, 4), bias_axes="de")
+    assert layer.compute_output_shape((8, 3, 5)) == (8, None, 2, 4)  # as Keras: None stays None
+    layer.build((8, 3, 5))
+    assert [tuple(w.shape) for w in layer.weights] == [(5, 2, 4), (2, 4)]
+    with pytest.raises(ValueError, match="Invalid einsum equation"):
+        keras.layers.EinsumDense("ab->b", 3).build((2, 3))
+    with pytest.raises(ValueError, match="Bias dimension 'q' was requested"):
+        keras.layers.EinsumDense("ab,bc->ac", 3, bias_axes="q").build((2, 4))
+    with pytest.raises(ValueError, match="do not match at shared dimension 'b'"):
+        keras.layers.EinsumDense("abc,cd->abd", (4, 6)).build((2, 3, 5))
+
+
+def test_a_transformer_block_with_einsum_dense_and_gqa_trains_and_saves(tmp_path):
+    inputs = keras.Input((6, 8))
+    attended = keras.layers.GroupQueryAttention(head_dim=4, num_query_heads=4, num_key_value_heads=2)(
+        inputs, inputs, use_causal_mask=True)
+    x = keras.layers.LayerNormalization()(keras.layers.Add()([inputs, attended]))
+    x = keras.layers.EinsumDense("abc,cd->abd", output_shape=(None, 16), bias_axes="d", activation="relu")(x)
+    x = keras.layers.AlphaDropout(0.1)(x)
+    x = keras.layers.SpectralNormalization(keras.layers.Dense(8, activation="relu"))(
+        keras.layers.GlobalAveragePooling1D()(x))
+    outputs = keras.layers.Dense(1)(x)
+    model = keras.Model(inputs, outputs)
+    model.compile("adam", "mse")
+    rng = np.random.default_rng(0)
+    x_train = rng.standard_normal((32, 6, 8)).astype("float32")
+    y_train = x_train.mean(axis=(1, 2))[:, None] * 4
+    history = model.fit(x_train, y_train, epochs=10, batch_size=8, verbose=0)
+    assert history.history["loss"][-1] < history.history["loss"][0]
+    path = str(tmp_path / "block.keras")
+    model.save(path)
+    again = keras.models.load_model(path)
+    np.testing.assert_array_equal(again.predict(x_train, verbose=0), model.predict(x_train, verbose=0))
+
+
+def test_alpha_dropout_keeps_selu_statistics():
+    layer = keras.layers.AlphaDropout(0.3, seed=1)
+    x = np.random.default_rng(0).standard_normal(200_000).astype("float32")
+    np.testing.assert_array_equal(layer(x).numpy(), x)  # inference: unchanged
+    y = layer(x, training=True).numpy()
+    assert abs(y.mean()) < 0.01 and abs(y.std() - 1.0) < 0.01
+    # Keras 3.15 gives exactly these two values for ones: kept, and dropped (SELU's saturation value).
+    ones = layer(np.ones(64, "float32"), training=True).numpy()
+    np.testing.assert_allclose(np.unique(np.round(ones, 5)), [-1.05955, 1.31504])
