@@ -1,4 +1,4 @@
-"""Keras 3's outputs for EinsumDense, SpectralNormalization and GroupQueryAttention.
+"""Keras 3's outputs for EinsumDense, SpectralNormalization, GroupQueryAttention and ConvLSTM1D/2D.
 
 Run with the peers' Python (TensorFlow/Keras installed):
     /work/peers/bin/python golden/make_layers_extra.py
@@ -20,6 +20,11 @@ EINSUM = [("ab,bc->ac", 4, None, (3, 5)), ("abc,cd->abd", [None, 6], "d", (2, 3,
           ("abc,cde->abde", [None, 2, 4], "de", (2, 3, 5)), ("...b,bc->...c", 7, "c", (2, 3, 5)),
           ("abc,cd->abd", [3, 6], "bd", (2, 3, 5)), ("bqm,muh->bquh", [None, 2, 3], "uh", (2, 4, 5)),
           ("bquh,uhm->bqm", [None, 6], "m", (2, 4, 2, 3))]
+CONV_LSTM = [("2D", {"filters": 4, "kernel_size": 3, "padding": "same", "return_sequences": True}, (2, 3, 5, 5, 2)),
+             ("2D", {"filters": 3, "kernel_size": 3, "strides": 2, "return_state": True}, (2, 3, 6, 6, 2)),
+             ("2D", {"filters": 2, "kernel_size": [2, 3], "dilation_rate": 2, "go_backwards": True,
+                     "return_sequences": True, "activation": "relu"}, (2, 4, 7, 7, 1)),
+             ("1D", {"filters": 3, "kernel_size": 2, "unit_forget_bias": False}, (2, 3, 6, 2))]
 GQA = [({}, {}), ({"use_gate": True}, {"use_causal_mask": True}), ({"use_bias": False}, {"return_attention_scores": True}),
        ({}, {"attention_mask": "mask"}), ({"sliding_window": 2}, {})]
 
@@ -72,6 +77,15 @@ def main():
         record(key, layer, inputs, out if isinstance(out, tuple) else [out])
         cases.append({"key": key, "class": "GroupQueryAttention", "kwargs": kwargs,
                       "call": {k: (v if k != "attention_mask" else "mask") for k, v in call.items()}})
+    for i, (kind, kwargs, shape) in enumerate(CONV_LSTM):
+        key = f"convlstm{i}"
+        layer = getattr(keras.layers, "ConvLSTM" + kind)(**kwargs)
+        x = rng.standard_normal(shape).astype("float32")
+        layer(x)
+        layer.set_weights([rng.standard_normal(w.shape).astype("float32") * 0.3 for w in layer.get_weights()])
+        out = layer(x)
+        record(key, layer, [x], list(out) if isinstance(out, (list, tuple)) else [out])
+        cases.append({"key": key, "class": "ConvLSTM" + kind, "kwargs": kwargs})
     os.makedirs(OUT, exist_ok=True)
     np.savez(os.path.join(OUT, "layers_extra.npz"), **arrays)
     with open(os.path.join(OUT, "cases.json"), "w") as f:

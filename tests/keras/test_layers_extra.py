@@ -1,4 +1,4 @@
-"""EinsumDense, SpectralNormalization, GroupQueryAttention and AlphaDropout against Keras 3.15 (fixtures from
+"""EinsumDense, SpectralNormalization, GroupQueryAttention, ConvLSTM1D/2D and AlphaDropout against Keras 3.15 (fixtures from
 golden/make_layers_extra.py), plus training and saving them the way users do."""
 import json
 import os
@@ -25,6 +25,8 @@ def numbered(key, prefix):
 def make(case):
     if case["class"] == "EinsumDense":
         return keras.layers.EinsumDense(**case["kwargs"])
+    if case["class"].startswith("ConvLSTM"):
+        return getattr(keras.layers, case["class"])(**case["kwargs"])
     if case["class"] == "SpectralNormalization":
         inner = {"Dense": lambda: keras.layers.Dense(3), "Conv2D": lambda: keras.layers.Conv2D(2, 3),
                  "Embedding": lambda: keras.layers.Embedding(7, 3)}[case["inner"]]()
@@ -54,7 +56,8 @@ def test_layer_matches_keras(case):
         layer(inputs[0])
         assert [tuple(w.shape) for w in layer.weights] == [w.shape for w in weights]
         layer.set_weights(weights)
-        outputs = [layer(inputs[0])]
+        out = layer(inputs[0])
+        outputs = list(out) if isinstance(out, (list, tuple)) else [out]
     assert len(outputs) == len(expected)
     for ours, theirs in zip(outputs, expected):
         np.testing.assert_allclose(np.asarray(ours), theirs, rtol=1e-5, atol=1e-5)
@@ -105,3 +108,37 @@ def test_alpha_dropout_keeps_selu_statistics():
     # Keras 3.15 gives exactly these two values for ones: kept, and dropped (SELU's saturation value).
     ones = layer(np.ones(64, "float32"), training=True).numpy()
     np.testing.assert_allclose(np.unique(np.round(ones, 5)), [-1.05955, 1.31504])
+
+
+def test_conv_lstm_learns_a_moving_frame_and_saves(tmp_path):
+    rng = np.random.default_rng(0)
+    frames = rng.standard_normal((16, 4, 6, 6, 1)).astype("float32")
+    target = frames[:, -1].mean(axis=(1, 2))  # the last frame's mean
+    inputs = keras.Input((4, 6, 6, 1))
+    x = keras.layers.ConvLSTM2D(4, 3, padding="same", return_sequences=True, dropout=0.1)(inputs)
+    x = keras.layers.ConvLSTM2D(2, 3, recurrent_dropout=0.1)(x)
+    model = keras.Model(inputs, keras.layers.Dense(1)(keras.layers.GlobalAveragePooling2D()(x)))
+    model.compile(keras.optimizers.Adam(0.01), "mse")
+    history = model.fit(frames, target, epochs=8, batch_size=8, verbose=0)
+    assert history.history["loss"][-1] < history.history["loss"][0]
+    assert model.layers[1].compute_output_shape((None, 4, 6, 6, 1)) == (None, 4, 6, 6, 4)
+    path = str(tmp_path / "convlstm.keras")
+    model.save(path)
+    np.testing.assert_array_equal(keras.models.load_model(path).predict(frames, verbose=0),
+                                  model.predict(frames, verbose=0))
+
+
+def test_conv_lstm_masks_and_channels_first():
+    x = np.random.default_rng(1).standard_normal((2, 3, 1, 4, 4)).astype("float32")
+    first = keras.layers.ConvLSTM2D(2, 3, padding="same", data_format="channels_first", return_sequences=True)
+    out = first(x)
+    assert out.shape == (2, 3, 2, 4, 4)
+    last = keras.layers.ConvLSTM2D(2, 3, padding="same", data_format="channels_last")
+    moved = np.moveaxis(x, 2, -1)
+    last(moved)
+    last.set_weights(first.get_weights())
+    np.testing.assert_allclose(np.moveaxis(out.numpy()[:, -1], 1, -1), last(moved).numpy(), rtol=1e-5, atol=1e-6)
+    # A masked last step keeps the state of the step before it.
+    mask = np.array([[True, True, False], [True, True, True]])
+    masked = last(moved, mask=mask).numpy()
+    np.testing.assert_allclose(masked[0], last(moved[:, :2]).numpy()[0], rtol=1e-6)

@@ -18,6 +18,7 @@ from .merging import (Add, Average, Concatenate, Dot, Maximum, Minimum, Multiply
 from .preprocessing import Normalization, Rescaling
 from .categorical import CategoryEncoding, Discretization, Hashing
 from .einsum_dense import EinsumDense
+from .conv_lstm import ConvLSTM1D, ConvLSTM2D
 from .lookup import IntegerLookup, StringLookup
 from .text_vectorization import TextVectorization
 from .image_preprocessing import (CenterCrop, RandomBrightness, RandomContrast, RandomCrop, RandomFlip, RandomRotation,
