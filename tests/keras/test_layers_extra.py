@@ -142,3 +142,24 @@ def test_conv_lstm_masks_and_channels_first():
     mask = np.array([[True, True, False], [True, True, True]])
     masked = last(moved, mask=mask).numpy()
     np.testing.assert_allclose(masked[0], last(moved[:, :2]).numpy()[0], rtol=1e-6)
+
+
+def test_reversible_embedding_projects_back_to_logits():
+    layer = keras.layers.ReversibleEmbedding(7, 3, logit_soft_cap=2.0)
+    ids = np.array([[1, 4, 6]])
+    vectors = layer(ids)
+    logits = layer(vectors, reverse=True).numpy()
+    table = layer.embeddings.numpy()
+    np.testing.assert_allclose(logits, 2.0 * np.tanh(vectors.numpy() @ table.T / 2.0), rtol=1e-6)
+    assert logits.shape == (1, 3, 7) and layer.compute_output_shape((1, 3, 3), reverse=True) == (1, 3, 7)
+    untied = keras.layers.ReversibleEmbedding(7, 3, tie_weights=False)
+    untied(ids)
+    assert [w.path.split("/")[-1] for w in untied.weights] == ["embeddings", "reverse_embeddings"]
+
+
+def test_pipeline_chains_layers():
+    pipeline = keras.layers.Pipeline([keras.layers.Rescaling(2.0), keras.layers.Dense(2, kernel_initializer="ones")])
+    assert pipeline(np.ones((2, 3), "float32")).numpy().tolist() == [[6.0, 6.0], [6.0, 6.0]]
+    assert list(pipeline.get_config()) == ["layers", "name"]
+    again = keras.layers.Pipeline.from_config(pipeline.get_config())
+    assert [type(layer).__name__ for layer in again.layers] == ["Rescaling", "Dense"]

@@ -123,6 +123,8 @@ CASES = {
     L.MultiHeadAttention: (lambda: L.MultiHeadAttention(2, 3, value_dim=2, output_shape=(4,)), query_value()),
     L.ConvLSTM1D: (lambda: L.ConvLSTM1D(2, 2, return_sequences=True), single((3, 5, 2))),
     L.ConvLSTM2D: (lambda: L.ConvLSTM2D(2, 3, padding="same", go_backwards=True), single((3, 4, 4, 1))),
+    L.ReversibleEmbedding: (lambda: L.ReversibleEmbedding(10, 3, tie_weights=False), tokens()),
+    L.Pipeline: (lambda: L.Pipeline([L.Rescaling(0.5), L.Dense(2)]), single(VECTOR)),
     L.EinsumDense: (lambda: L.EinsumDense("abc,cd->abd", (None, 2), bias_axes="d"), single(SEQUENCE)),
     L.AlphaDropout: (lambda: L.AlphaDropout(0.2, seed=2), single(VECTOR)),
     L.SpectralNormalization: (lambda: L.SpectralNormalization(L.Dense(2), power_iterations=2), single(VECTOR)),

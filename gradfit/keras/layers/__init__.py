@@ -19,6 +19,8 @@ from .preprocessing import Normalization, Rescaling
 from .categorical import CategoryEncoding, Discretization, Hashing
 from .einsum_dense import EinsumDense
 from .conv_lstm import ConvLSTM1D, ConvLSTM2D
+from .reversible_embedding import ReversibleEmbedding
+from .pipeline import Pipeline
 from .lookup import IntegerLookup, StringLookup
 from .text_vectorization import TextVectorization
 from .image_preprocessing import (CenterCrop, RandomBrightness, RandomContrast, RandomCrop, RandomFlip, RandomRotation,
