@@ -163,3 +163,38 @@ def test_pipeline_chains_layers():
     assert list(pipeline.get_config()) == ["layers", "name"]
     again = keras.layers.Pipeline.from_config(pipeline.get_config())
     assert [type(layer).__name__ for layer in again.layers] == ["Rescaling", "Dense"]
+
+
+def _adaptive_reference(x, size, reduce):
+    """Adaptive pooling written out window by window (channels_last, 2-D)."""
+    n, m = x.shape[1:3]
+    out = np.empty((x.shape[0], size[0], size[1], x.shape[3]), x.dtype)
+    for i in range(size[0]):
+        for j in range(size[1]):
+            rows = slice(i * n // size[0], -(-(i + 1) * n // size[0]))
+            cols = slice(j * m // size[1], -(-(j + 1) * m // size[1]))
+            out[:, i, j] = reduce(x[:, rows, cols], axis=(1, 2))
+    return out
+
+
+@pytest.mark.parametrize("layer_class, reduce", [(keras.layers.AdaptiveAveragePooling2D, np.mean),
+                                                 (keras.layers.AdaptiveMaxPooling2D, np.max)])
+def test_adaptive_pooling_windows(layer_class, reduce):
+    x = np.random.default_rng(0).standard_normal((2, 7, 5, 3)).astype("float32")
+    np.testing.assert_allclose(layer_class((3, 4))(x).numpy(), _adaptive_reference(x, (3, 4), reduce), atol=1e-6)
+    first = layer_class((3, 4), data_format="channels_first")(np.moveaxis(x, -1, 1)).numpy()
+    np.testing.assert_allclose(np.moveaxis(first, 1, -1), _adaptive_reference(x, (3, 4), reduce), atol=1e-6)
+    with pytest.raises(TypeError, match="must be an integer or"):
+        layer_class((1, 2, 3))
+
+
+def test_adaptive_pooling_trains_in_a_model():
+    inputs = keras.Input((9, 9, 1))
+    x = keras.layers.Conv2D(4, 3, activation="relu")(inputs)
+    x = keras.layers.AdaptiveAveragePooling2D(2)(x)
+    model = keras.Model(inputs, keras.layers.Dense(1)(keras.layers.Flatten()(x)))
+    model.compile(keras.optimizers.Adam(0.01), "mse")
+    rng = np.random.default_rng(0)
+    images = rng.standard_normal((32, 9, 9, 1)).astype("float32")
+    history = model.fit(images, images[:, :4, :4].mean(axis=(1, 2, 3)), epochs=10, verbose=0)
+    assert history.history["loss"][-1] < history.history["loss"][0]

@@ -21,6 +21,8 @@ from .einsum_dense import EinsumDense
 from .conv_lstm import ConvLSTM1D, ConvLSTM2D
 from .reversible_embedding import ReversibleEmbedding
 from .pipeline import Pipeline
+from .adaptive_pooling import (AdaptiveAveragePooling1D, AdaptiveAveragePooling2D, AdaptiveAveragePooling3D,
+                               AdaptiveMaxPooling1D, AdaptiveMaxPooling2D, AdaptiveMaxPooling3D)
 from .lookup import IntegerLookup, StringLookup
 from .text_vectorization import TextVectorization
 from .image_preprocessing import (CenterCrop, RandomBrightness, RandomContrast, RandomCrop, RandomFlip, RandomRotation,
