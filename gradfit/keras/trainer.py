@@ -246,10 +246,13 @@ class Trainer:
 
     def predict_on_batch(self, x):
         """The model's output on one batch, as NumPy."""
-        x = x if x.__class__ is Tensor else Tensor(x) if x.__class__ is np.ndarray else _as_tensors(x)
-        # The default predict_step is `self(x, training=False)`: called directly, one call less per batch.
-        out = self(x, training=False) if self.__class__.predict_step is Trainer.predict_step else \
-            self.predict_step((x,))
+        if self.__class__.predict_step is Trainer.predict_step:
+            # The default predict_step is `self(x, training=False)`: called directly, one call less per batch
+            # (a NumPy batch is taken by the model as it is).
+            out = self(x if x.__class__ is Tensor or x.__class__ is np.ndarray else _as_tensors(x), training=False)
+        else:
+            out = self.predict_step((x if x.__class__ is Tensor else Tensor(x) if x.__class__ is np.ndarray else
+                                     _as_tensors(x),))
         if out.__class__ is Tensor:
             return out._value
         return nest.map_structure(_to_numpy, out)

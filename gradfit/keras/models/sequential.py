@@ -1,12 +1,17 @@
 """Sequential: a plain stack of layers, each taking the previous one's output."""
+import numpy as np
+
 from ... import nest
+from ...autodiff.tape import ACTIVE
 from ...ops import array as A
+from ..layers import layer as layer_module
 from ..layers import masking
 from ..layers.input_layer import InputLayer
 from ..layers.input_spec import InputSpec, accepts, fast_check_of
 from ..layers.keras_tensor import KerasTensor
 from ..layers.layer import Layer
 from ...tensor import Tensor
+from .inference_plan import plan_for
 from .model import Model
 
 
@@ -24,6 +29,7 @@ class Sequential(Model):
         self._stack = ()
         self._expected_input = None
         self._trusted = False
+        self._inference_plan = None
         if layers:
             for layer in layers:
                 self.add(layer, rebuild=False)
@@ -79,6 +85,7 @@ class Sequential(Model):
         self.built = False
         self._expected_input = None
         self._trusted = False
+        self._inference_plan = None
         self._inputs = self._outputs = None
         self._stack = tuple(layer for layer in self._layers if not isinstance(layer, InputLayer))
 
@@ -137,6 +144,22 @@ class Sequential(Model):
         self._expected_input = fast_check_of(InputSpec(shape=(None,) + tuple(inputs.shape[1:])))
         self._build_shapes_dict = {"input_shape": input_shape}
         self.built = True
+        self._inference_plan = plan_for(self._stack) if self._trusted and type(self).call is Sequential.call else None
+
+    def __call__(self, *args, **kwargs):
+        # Inference on an array or tensor of the input's shape and dtype, with no tape recording and no
+        # other call in progress, takes the plan's shortcut (see inference_plan); anything else, the layers.
+        plan = self._inference_plan
+        if plan is not None and len(args) == 1 and not ACTIVE and (not kwargs or (
+                len(kwargs) == 1 and "training" in kwargs and not kwargs["training"])):
+            x = args[0]
+            cls = x.__class__
+            v = x if cls is np.ndarray else x._value if cls is Tensor else None
+            if (v is not None and v.dtype is plan.dtype and accepts(self._expected_input, v.shape)
+                    and layer_module._STATE.entry is None and not masking.in_use
+                    and not layer_module._LAYERS_WITH_LOSSES.data):
+                return plan.run(v)
+        return super().__call__(*args, **kwargs)
 
     def call(self, inputs, training=None, mask=None):
         x = inputs
