@@ -247,9 +247,13 @@ class Trainer:
     def predict_on_batch(self, x):
         """The model's output on one batch, as NumPy."""
         if self.__class__.predict_step is Trainer.predict_step:
-            # The default predict_step is `self(x, training=False)`: called directly, one call less per batch
-            # (a NumPy batch is taken by the model as it is).
-            out = self(x if x.__class__ is Tensor or x.__class__ is np.ndarray else _as_tensors(x), training=False)
+            # The default predict_step is `self(x, training=False)`: a model with an inference shortcut answers
+            # directly, any other is called (a NumPy batch is taken by the model as it is).
+            infer = getattr(self, "_infer", None)
+            out = infer(x) if infer is not None else None
+            if out is None:
+                out = self(x if x.__class__ is Tensor or x.__class__ is np.ndarray else _as_tensors(x),
+                           training=False)
         else:
             out = self.predict_step((x if x.__class__ is Tensor else Tensor(x) if x.__class__ is np.ndarray else
                                      _as_tensors(x),))

@@ -149,17 +149,25 @@ class Sequential(Model):
     def __call__(self, *args, **kwargs):
         # Inference on an array or tensor of the input's shape and dtype, with no tape recording and no
         # other call in progress, takes the plan's shortcut (see inference_plan); anything else, the layers.
-        plan = self._inference_plan
-        if plan is not None and len(args) == 1 and not ACTIVE and (not kwargs or (
+        if self._inference_plan is not None and len(args) == 1 and (not kwargs or (
                 len(kwargs) == 1 and "training" in kwargs and not kwargs["training"])):
-            x = args[0]
-            cls = x.__class__
-            v = x if cls is np.ndarray else x._value if cls is Tensor else None
-            if (v is not None and v.dtype is plan.dtype and accepts(self._expected_input, v.shape)
-                    and layer_module._STATE.entry is None and not masking.in_use
-                    and not layer_module._LAYERS_WITH_LOSSES.data):
-                return plan.run(v)
+            out = self._infer(args[0])
+            if out is not None:
+                return out
         return super().__call__(*args, **kwargs)
+
+    def _infer(self, x):
+        """The output of an inference call on `x` by the plan, or None where the layers must answer."""
+        plan = self._inference_plan
+        if plan is None or ACTIVE:
+            return None
+        cls = x.__class__
+        v = x if cls is np.ndarray else x._value if cls is Tensor else None
+        if (v is not None and v.dtype is plan.dtype and accepts(self._expected_input, v.shape)
+                and layer_module._STATE.entry is None and not masking.in_use
+                and not layer_module._LAYERS_WITH_LOSSES.data):
+            return plan.run(v)
+        return None
 
     def call(self, inputs, training=None, mask=None):
         x = inputs
