@@ -108,6 +108,37 @@ def pad_to_bounding_box(image, offset_height, offset_width, target_height, targe
     return _unbatched(A.pad(batch, [[0, 0], [top, h - height - top], [left, w - width - left], [0, 0]]), single)
 
 
+def resize_with_crop_or_pad(image, target_height, target_width):
+    """Centrally cropped and/or zero-padded to (target_height, target_width)."""
+    batch, single = _batched(image, "resize_with_crop_or_pad")
+    _, height, width, _ = batch._value.shape
+    target_height, target_width = int(value(target_height)), int(value(target_width))
+    if target_height <= 0 or target_width <= 0:
+        raise ValueError(f"resize_with_crop_or_pad: target_height and target_width must be > 0, got "
+                         f"({target_height}, {target_width})")
+    top, left = max((height - target_height) // 2, 0), max((width - target_width) // 2, 0)
+    cropped = batch[:, top:top + min(height, target_height), left:left + min(width, target_width), :]
+    pad_top, pad_left = max((target_height - height) // 2, 0), max((target_width - width) // 2, 0)
+    return _unbatched(pad_to_bounding_box(cropped, pad_top, pad_left, target_height, target_width), single)
+
+
+def resize_with_pad(image, target_height, target_width, method=ResizeMethod.BILINEAR, antialias=False):
+    """Resized to fit (target_height, target_width) with its aspect ratio kept, then zero-padded around."""
+    batch, single = _batched(image, "resize_with_pad")
+    _, height, width, _ = batch._value.shape
+    target_height, target_width = int(value(target_height)), int(value(target_width))
+    if target_height <= 0 or target_width <= 0:
+        raise ValueError(f"resize_with_pad: target_height and target_width must be > 0, got "
+                         f"({target_height}, {target_width})")
+    f32 = np.float32
+    ratio = max(f32(width) / f32(target_width), f32(height) / f32(target_height))
+    new_height, new_width = f32(height) / ratio, f32(width) / ratio
+    top = max(0, int(np.floor((f32(target_height) - new_height) / f32(2))))
+    left = max(0, int(np.floor((f32(target_width) - new_width) / f32(2))))
+    resized = resize(batch, (int(np.floor(new_height)), int(np.floor(new_width))), method, antialias=antialias)
+    return _unbatched(pad_to_bounding_box(resized, top, left, target_height, target_width), single)
+
+
 def central_crop(image, central_fraction):
     """The central `central_fraction` (0, 1] of the image's height and width."""
     if not 0.0 < central_fraction <= 1.0:
@@ -261,3 +292,10 @@ def projective_transform(images, transforms, interpolation="bilinear", fill_mode
     out = A.reshape(out, (n, height, width, channels))
     dtype = batch._value.dtype
     return _unbatched(out if out._value.dtype == dtype else M.cast(out, dtype), single)
+
+
+# Colour adjustments and measurements live in their own modules; `tf.image` holds them all.
+from .image_color import (adjust_gamma, adjust_hue, adjust_saturation, grayscale_to_rgb, hsv_to_rgb,  # noqa: E402,F401
+                          random_brightness, random_contrast, random_flip_left_right, random_flip_up_down, random_hue,
+                          random_saturation, rgb_to_hsv)
+from .image_analysis import image_gradients, psnr, sobel_edges, ssim, total_variation  # noqa: E402,F401

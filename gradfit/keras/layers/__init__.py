@@ -27,6 +27,10 @@ from .lookup import IntegerLookup, StringLookup
 from .text_vectorization import TextVectorization
 from .image_preprocessing import (CenterCrop, RandomBrightness, RandomContrast, RandomCrop, RandomFlip, RandomRotation,
                                   RandomTranslation, Resizing)
+from .image_augmentation import CutMix, MixUp, RandomErasing, RandomPerspective, RandomShear, RandomZoom
+from .image_color_augmentation import (RandomColorDegeneration, RandomColorJitter, RandomGrayscale, RandomHue,
+                                       RandomInvert, RandomPosterization, RandomSaturation, Solarization)
+from .image_filter_augmentation import AutoContrast, Equalization, RandomGaussianBlur, RandomSharpness
 from .convolutional import Conv1D, Conv2D, Convolution1D, Convolution2D
 from .conv_transpose import Conv1DTranspose, Conv2DTranspose, Convolution2DTranspose
 from .depthwise_conv import (DepthwiseConv1D, DepthwiseConv2D, SeparableConv1D, SeparableConv2D, SeparableConvolution1D,

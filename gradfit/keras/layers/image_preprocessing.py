@@ -33,6 +33,15 @@ class _ImageLayer(Layer):
             images = A.transpose(images, (0, 3, 1, 2) if len(images.shape) == 4 else (2, 0, 1))
         return images
 
+    def _as_batch(self, images):
+        """`images` as a channels-last batch, and whether they came batched."""
+        x = self._channels_last(images)
+        batched = len(x.shape) == 4
+        return (x if batched else A.expand_dims(x, 0)), batched
+
+    def _from_batch(self, x, batched):
+        return self._restore_layout(x if batched else A.squeeze(x, axis=0))
+
     def _size_axes(self, rank):
         if self.data_format == "channels_last":
             return (rank - 3, rank - 2)
@@ -180,9 +189,10 @@ class RandomFlip(_ImageLayer):
         return {**super().get_config(), "seed": self.seed, "mode": self.mode}
 
 
-def _factor_pair(factor, bounds):
-    """Keras's `factor` argument as (lower, upper): a number f means (max(-f, bounds[0]), f)."""
-    message = (f"The `factor` argument should be a number (or a list of two numbers) in the range "
+def _factor_pair(factor, bounds, name="factor"):
+    """Keras's `factor` argument (or another named like it) as (lower, upper): a number f means
+    (max(-f, bounds[0]), f)."""
+    message = (f"The `{name}` argument should be a number (or a list of two numbers) in the range "
                f"[{bounds[0]}, {bounds[1]}]. Received: factor={factor}")
     if isinstance(factor, (tuple, list)):
         if len(factor) != 2 or factor[0] > bounds[1] or factor[1] < bounds[0]:
@@ -204,7 +214,10 @@ def _value_range(value_range):
 
 
 class _RandomImageLayer(_ImageLayer):
-    """A layer that changes images only in training; calling it alone trains, as in Keras."""
+    """A layer that changes images only in training; calling it alone trains, as in Keras. Images are cast
+    to the compute dtype when changed, and also when returned unchanged if `_CAST_ALWAYS`."""
+
+    _CAST_ALWAYS = False
 
     def __init__(self, seed=None, data_format=None, **kwargs):
         super().__init__(data_format=data_format, **kwargs)
@@ -212,14 +225,14 @@ class _RandomImageLayer(_ImageLayer):
         self.generator = SeedGenerator(seed)
 
     def call(self, inputs, training=True):
-        if not training:
+        if not training and not self._CAST_ALWAYS:
             return inputs
         if inputs.dtype != self.compute_dtype:
             inputs = M.cast(inputs, self.compute_dtype)
-        x = self._channels_last(inputs)
-        batched = len(x.shape) == 4
-        x = self._augment(x if batched else A.expand_dims(x, 0))
-        return self._restore_layout(x if batched else A.squeeze(x, axis=0))
+        if not training:
+            return inputs
+        x, batched = self._as_batch(inputs)
+        return self._from_batch(self._augment(x), batched)
 
     def _per_image(self, batch, low, high):
         """One uniform draw in [low, high) per image, shaped (batch, 1, 1, 1)."""
@@ -308,6 +321,8 @@ class _AffineImageLayer(_RandomImageLayer):
     """A random affine transform of each image in training (TensorFlow's projective-transform kernel);
     images cast to the compute dtype, unchanged otherwise."""
 
+    _CAST_ALWAYS = True
+
     def __init__(self, fill_mode="reflect", interpolation="bilinear", seed=None, fill_value=0.0, **kwargs):
         super().__init__(seed=seed, **kwargs)
         if fill_mode not in _AFFINE_FILL_MODES:
@@ -318,11 +333,6 @@ class _AffineImageLayer(_RandomImageLayer):
         self.fill_mode = fill_mode
         self.interpolation = interpolation
         self.fill_value = fill_value
-
-    def call(self, inputs, training=True):
-        if inputs.dtype != self.compute_dtype:
-            inputs = M.cast(inputs, self.compute_dtype)
-        return super().call(inputs, training=training)
 
     def _augment(self, x):
         transforms = self._transforms(x.shape[0], x.shape[1], x.shape[2])
@@ -370,8 +380,9 @@ class RandomTranslation(_AffineImageLayer):
         super().__init__(fill_mode=fill_mode, interpolation=interpolation, seed=seed, fill_value=fill_value,
                          data_format=data_format, **kwargs)
         self.height_factor, self.width_factor = height_factor, width_factor
-        self.height_lower, self.height_upper = _translation_factor(height_factor, "height_factor")
-        self.width_lower, self.width_upper = _translation_factor(width_factor, "width_factor")
+        message = _TRANSLATION_FACTOR_MESSAGE
+        self.height_lower, self.height_upper = _range_factor(height_factor, "height_factor", message)
+        self.width_lower, self.width_upper = _range_factor(width_factor, "width_factor", message)
 
     def _transforms(self, batch, height, width):
         dy = self._per_image(batch, self.height_lower, self.height_upper).numpy().reshape(-1) * np.float32(height)
@@ -383,8 +394,14 @@ class RandomTranslation(_AffineImageLayer):
         return {**super().get_config(), "height_factor": self.height_factor, "width_factor": self.width_factor}
 
 
-def _translation_factor(factor, name):
-    message = "The `factor` argument should be a number (or a list of two numbers) in the range [-1.0, 1.0]. "
+_TRANSLATION_FACTOR_MESSAGE = ("The `factor` argument should be a number (or a list of two numbers) in the range "
+                               "[-1.0, 1.0]. ")
+
+
+def _range_factor(factor, name, message, low=-1.0, high=1.0, open_low=False, one_sided=False):
+    """A factor argument as (lower, upper), each given value checked to lie in [low, high] ((low, high]
+    with `open_low`); a number f means (-f, f), or (0, f) when `one_sided`. `message` states the range,
+    as Keras's layers word it."""
     if isinstance(factor, (tuple, list)) and len(factor) == 2:
         values = list(factor)
     elif isinstance(factor, (int, float)) and not isinstance(factor, bool):
@@ -392,6 +409,8 @@ def _translation_factor(factor, name):
     else:
         raise ValueError(message + f"Received: {name}={factor}")
     for v in values:
-        if not -1.0 <= v <= 1.0:
+        if v > high or v < low or (open_low and v == low):
             raise ValueError(message + f"Received: input_number={v}")
-    return tuple(sorted(values)) if len(values) == 2 else (-abs(factor), abs(factor))
+    if len(values) == 2:
+        return tuple(sorted(values))
+    return (0, factor) if one_sided else (-abs(factor), abs(factor))
