@@ -130,6 +130,44 @@ MASKED = [
 ]
 
 
+def embeddings(n, dim):
+    """Rows of unit L2 norm, as a UnitNormalization layer gives them."""
+    x = rng.standard_normal((n, dim))
+    return (x / np.linalg.norm(x, axis=-1, keepdims=True)).astype(np.float32)
+
+
+# Segmentation, similarity and generalized cross-entropy losses; drawn after the cases above, which keep their values.
+circle_labels = np.array([0, 0, 1, 1, 2, 2, 0, 1], np.int32)
+lonely_labels = np.array([0, 0, 1, 1, 2, 3, 3, 0], np.int32)  # class 2 has no other member: its row is masked out
+CASES += [
+    ("Dice", {}, binary(4, 3, 2), unit(4, 3, 2), None),
+    ("Dice", {"axis": [1, 2], "reduction": "none"}, binary(4, 3, 2), unit(4, 3, 2), None),
+    ("Dice", {"axis": [1, 2]}, binary(4, 3, 2), unit(4, 3, 2), weights(4)),
+    ("Dice", {"reduction": "sum"}, binary(6, 3), unit(6, 3), weights(6)),
+    ("Dice", {"axis": -1, "reduction": "mean_with_sample_weight"}, binary(6, 3), unit(6, 3), weights(6)),
+    ("Tversky", {}, binary(4, 3, 2), unit(4, 3, 2), None),
+    ("Tversky", {"alpha": 0.3, "beta": 0.7, "axis": [1, 2]}, binary(4, 3, 2), unit(4, 3, 2), weights(4)),
+    ("Tversky", {"alpha": 0.8, "beta": 0.2, "axis": -1, "reduction": "none"}, binary(6, 3), unit(6, 3), None),
+    ("Circle", {}, circle_labels, embeddings(8, 4), None),
+    ("Circle", {"gamma": 10.0, "margin": 0.25}, circle_labels, embeddings(8, 4), weights(8)),
+    ("Circle", {"remove_diagonal": False, "reduction": "sum"}, circle_labels, embeddings(8, 3), None),
+    ("Circle", {"gamma": 20.0}, lonely_labels, embeddings(8, 4), None),
+    ("Circle", {"gamma": 20.0, "reduction": "none"}, lonely_labels.reshape(8, 1), embeddings(8, 4), weights(8)),
+    ("CategoricalGeneralizedCrossEntropy", {}, labels6.astype(np.int32), probs(6, 4), None),
+    ("CategoricalGeneralizedCrossEntropy", {"q": 0.8, "reduction": "sum"}, labels6.astype(np.int32), probs(6, 4),
+     weights(6)),
+    ("CategoricalGeneralizedCrossEntropy", {"q": 0.2, "reduction": "mean_with_sample_weight"},
+     labels6.astype(np.float32), probs(6, 4), weights(6)),
+]
+FUNCTIONS += [
+    ("dice", {}, binary(5, 3), unit(5, 3)),
+    ("dice", {"axis": [1]}, binary(5, 3), unit(5, 3)),
+    ("tversky", {"alpha": 0.4, "beta": 0.6, "axis": -1}, binary(5, 3), unit(5, 3)),
+    ("circle", {"gamma": 30.0, "margin": 0.3, "remove_diagonal": False}, circle_labels[:6], embeddings(6, 3)),
+    ("categorical_generalized_cross_entropy", {"q": 0.6}, labels6[:5].astype(np.int32), probs(5, 4)),
+]
+
+
 def keras_loss_and_grad(loss_fn, y_true, y_pred, mask=None):
     yp = tf.constant(y_pred)
     with tf.GradientTape() as tape:

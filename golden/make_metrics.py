@@ -161,6 +161,27 @@ VALUE_CASES = [
 ]
 
 
+
+def correlated_batch(shape, slope=0.8, offset=0.3):
+    def make():
+        y_true = normal(*shape)
+        return y_true, (y_true * slope + offset + normal(*shape) * 0.5).astype(np.float32)
+    return make
+
+
+# Correlation metrics, drawn after every case above (whose inputs stay as they were).
+CASES += [
+    ("PearsonCorrelation", {}, batches(correlated_batch((6, 3)), W2)),
+    ("PearsonCorrelation", {"axis": 0}, batches(correlated_batch((6, 3)), [None, None])),
+    ("PearsonCorrelation", {}, batches(correlated_batch((8,), slope=-1.0), [None, None, None])),
+    ("PearsonCorrelation", {}, batches(correlated_batch((4, 3, 2)), [(4, 3), (4,), None])),
+    ("ConcordanceCorrelation", {}, batches(correlated_batch((6, 3)), W2)),
+    ("ConcordanceCorrelation", {"axis": 0}, batches(correlated_batch((6, 4), slope=1.0, offset=0.0), [None, None])),
+    ("ConcordanceCorrelation", {}, batches(correlated_batch((6, 5), slope=1.2, offset=-0.5), [(6, 1), None, (6,)])),
+    ("ConcordanceCorrelation", {}, batches(correlated_batch((8,)), [None, None])),
+]
+
+
 def with_functions(kwargs):
     """Constructor arguments with a function named by "fn" (MeanMetricWrapper's) looked up in keras.losses."""
     return {k: getattr(keras.losses, v) if k == "fn" else v for k, v in kwargs.items()}

@@ -40,6 +40,7 @@ def test_metric_matches_keras_after_each_update(case):
     (keras.metrics.Accuracy(), "up"), (keras.metrics.AUC(), "up"), (keras.metrics.F1Score(), "up"),
     (keras.metrics.MeanSquaredError(), "down"), (keras.metrics.SparseCategoricalCrossentropy(), "down"),
     (keras.metrics.MeanMetricWrapper(keras.losses.poisson), "down"), (keras.metrics.R2Score(), "up"),
+    (keras.metrics.PearsonCorrelation(), "up"), (keras.metrics.ConcordanceCorrelation(), "up"),
 ])
 def test_metrics_say_which_way_is_better(metric, direction):
     # Callbacks monitoring a metric in mode "auto" read this, as in Keras.
@@ -90,6 +91,8 @@ def test_results_are_arrays_where_keras_returns_arrays():
     (lambda: keras.metrics.MeanIoU(num_classes=3), (np.zeros(4), np.zeros(6))),
     (lambda: keras.metrics.F1Score(average="macro"), (np.zeros((4, 3)), np.zeros((4, 2)))),
     (keras.metrics.R2Score, (np.zeros((4, 3)), np.zeros((4, 2)))),
+    (keras.metrics.PearsonCorrelation, (np.zeros((4, 3)), np.zeros((4, 2)))),
+    (keras.metrics.ConcordanceCorrelation, (np.zeros((4, 3)), np.zeros((5, 3)))),
 ])
 def test_mismatched_shapes_raise_before_any_state_changes(make, args):
     metric = make()
@@ -190,6 +193,8 @@ def test_sub_metrics_held_as_attributes_are_tracked():
     ("sparse_categorical_accuracy", keras.metrics.SparseCategoricalAccuracy),
     ("sparse_categorical_crossentropy", keras.metrics.SparseCategoricalCrossentropy),
     ("root_mean_squared_error", keras.metrics.RootMeanSquaredError), ("f1_score", keras.metrics.F1Score),
+    ("pearson_correlation", keras.metrics.PearsonCorrelation), ("PearsonCorrelation", keras.metrics.PearsonCorrelation),
+    ("concordance_correlation", keras.metrics.ConcordanceCorrelation),
 ])
 def test_get_resolves_names_and_aliases(identifier, cls):
     assert type(keras.metrics.get(identifier)) is cls
@@ -217,6 +222,8 @@ def test_unknown_identifiers_raise_value_error_naming_them(identifier):
     keras.metrics.MeanIoU(num_classes=4, ignore_class=0),
     keras.metrics.R2Score(class_aggregation=None, num_regressors=1),
     keras.metrics.MeanMetricWrapper(keras.losses.huber, name="hub", delta=0.2),
+    keras.metrics.PearsonCorrelation(name="pcc", axis=0),
+    keras.metrics.ConcordanceCorrelation(axis=-1, dtype="float64"),
 ])
 def test_config_round_trip(metric):
     restored = type(metric).from_config(metric.get_config())
@@ -235,3 +242,43 @@ def test_accuracy_update_is_a_few_microseconds():
             metric.update_state(y_true, y_pred)
         best = min(best, (time.perf_counter() - start) / 200)
     assert best < 50e-6, f"SparseCategoricalAccuracy.update_state took {best * 1e6:.1f} us"
+
+
+# ------------------------------------------------------------------------------------- correlations
+@pytest.mark.parametrize("fn, cls", [(keras.metrics.pearson_correlation, keras.metrics.PearsonCorrelation),
+                                     (keras.metrics.concordance_correlation, keras.metrics.ConcordanceCorrelation)])
+def test_correlation_functions_are_differentiable_and_agree_with_their_metrics(fn, cls):
+    rng = np.random.default_rng(0)
+    y_true = rng.standard_normal((5, 4)).astype("float32")
+    y_pred = tf.Variable(y_true * 0.5 + rng.standard_normal((5, 4)).astype("float32"))
+    with tf.GradientTape() as tape:
+        per_sample = fn(y_true, y_pred)
+        total = tf.reduce_sum(per_sample)
+    assert per_sample.shape == (5,) and np.all(np.abs(per_sample.numpy()) <= 1.0)
+    assert np.all(np.isfinite(tape.gradient(total, y_pred).numpy()))
+    metric = cls()
+    metric.update_state(y_true, y_pred)
+    assert float(metric.result()) == pytest.approx(float(np.mean(per_sample.numpy())), rel=1e-5)
+
+
+def test_perfectly_related_predictions_score_one():
+    y_true = np.array([[1.0, 2.0, 4.0], [0.0, -1.0, 3.0]], "float32")
+    np.testing.assert_allclose(keras.metrics.pearson_correlation(y_true, 3 * y_true + 1).numpy(), [1.0, 1.0],
+                               rtol=1e-6)
+    np.testing.assert_allclose(keras.metrics.concordance_correlation(y_true, y_true).numpy(), [1.0, 1.0], rtol=1e-5)
+    metric = keras.metrics.PearsonCorrelation()
+    metric.update_state(y_true, -y_true)
+    assert float(metric.result()) == pytest.approx(-1.0, rel=1e-6)
+
+
+def test_fit_reports_correlation_metrics_by_name():
+    rng = np.random.default_rng(0)
+    x = rng.standard_normal((64, 3)).astype("float32")
+    y = x @ np.array([[1.0], [-1.0], [0.5]], "float32")
+    keras.utils.set_random_seed(0)
+    model = keras.Sequential([keras.Input((3,)), keras.layers.Dense(1)])
+    model.compile(optimizer=keras.optimizers.SGD(0.1), loss="mse",
+                  metrics=["pearson_correlation", keras.metrics.ConcordanceCorrelation(axis=0)])
+    history = model.fit(x, y, epochs=3, batch_size=16, verbose=0).history
+    assert {"pearson_correlation", "concordance_correlation"} <= set(history)
+    assert history["concordance_correlation"][-1] > history["concordance_correlation"][0]

@@ -90,6 +90,7 @@ def test_sequential_rejects_wrong_input_shapes_and_adds_a_missing_trailing_axis(
 
 
 def test_numpy_in_tensor_out_and_training_inside_a_tape():
+    keras.utils.set_random_seed(0)  # unseeded, about one start in fifteen misses the halving within 100 steps
     model = keras.Sequential([keras.Input((3,)), layers.Dense(4, activation="tanh"), layers.Dropout(0.5),
                               layers.Dense(1)])
     x = np.random.default_rng(1).standard_normal((16, 3)).astype(np.float32)

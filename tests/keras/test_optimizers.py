@@ -22,30 +22,51 @@ def make_learning_rate(value):
     return value
 
 
+def make_argument(key, value):
+    if key == "inner_optimizer":
+        return getattr(keras.optimizers, value["class_name"])(**value["config"])
+    return make_learning_rate(value)
+
+
 def case_id(case):
-    options = ",".join(f"{k}={v if not isinstance(v, dict) else v['schedule']}" for k, v in case["kwargs"].items())
+    options = ",".join(f"{k}={v['schedule'] if 'schedule' in v else v['class_name']}" if isinstance(v, dict)
+                       else f"{k}={v}" for k, v in case["kwargs"].items())
     extra = ",".join(f"{k}={v}" for k, v in case["options"].items())
     return f"{case['key']}-{case['name']}({options}{';' + extra if extra else ''})"
+
+
+def step_gradients(step, names, options):
+    grads = [tf.constant(GOLDEN[f"grad{step}/{n}"]) for n in names]
+    if options.get("none_grad") and options["none_grad"][0] == step:
+        grads[names.index(options["none_grad"][1])] = None
+    for at, name, value in options.get("nonfinite", []):
+        if at == step:
+            g = GOLDEN[f"grad{step}/{name}"].copy()
+            g.flat[0] = float(value)
+            grads[names.index(name)] = tf.constant(g)
+    return grads
 
 
 @pytest.mark.parametrize("case", CASES, ids=[case_id(c) for c in CASES])
 def test_updates_match_keras(case):
     key, options = case["key"], case["options"]
     optimizer = getattr(keras.optimizers, case["name"])(
-        **{k: make_learning_rate(v) for k, v in case["kwargs"].items()})
+        **{k: make_argument(k, v) for k, v in case["kwargs"].items()})
     c = options.get("constraint")
     constraint = (lambda w: tf.clip_by_value(w, -c, c)) if c else None
-    variables = [tf.Variable(GOLDEN[f"initial/{n}"], name=n, constraint=constraint) for n in NAMES]
+    names = NAMES + (["cube"] if options.get("cube") else [])
+    initial = {n: GOLDEN[f"initial/{n}"] for n in names}
+    if options.get("zero_initial"):
+        initial[options["zero_initial"]] = np.zeros_like(initial[options["zero_initial"]])
+    variables = [tf.Variable(initial[n], name=n, constraint=constraint) for n in names]
     if "exclude_names" in options:
         optimizer.exclude_from_weight_decay(var_names=options["exclude_names"])
     for step in range(STEPS):
-        grads = [tf.constant(GOLDEN[f"grad{step}/{n}"]) for n in NAMES]
-        if options.get("none_grad") and options["none_grad"][0] == step:
-            grads[NAMES.index(options["none_grad"][1])] = None
+        grads = step_gradients(step, names, options)
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             optimizer.apply_gradients(zip(grads, variables))
-        for n, v in zip(NAMES, variables):
+        for n, v in zip(names, variables):
             np.testing.assert_allclose(v.numpy(), GOLDEN[f"{key}/step{step}/{n}"], rtol=1e-5, atol=1e-6,
                                        err_msg=f"{n} after step {step}")
             assert v.dtype == tf.float32
@@ -281,10 +302,13 @@ def test_float64_variables_stay_float64():
 
 def test_float32_updates_never_promote():
     variables = three_variables()
-    for name in ("sgd", "adam", "adamw", "rmsprop", "adagrad", "adadelta", "adamax", "nadam", "lion"):
+    for name in ("sgd", "adam", "adamw", "rmsprop", "adagrad", "adadelta", "adamax", "nadam", "lion", "ftrl",
+                 "adafactor", "lamb"):
         optimizer = keras.optimizers.get(name)
         optimizer.apply_gradients(zip([tf.ones_like(v) for v in variables], variables))
-        assert all(v.numpy().dtype == np.float32 for v in variables + optimizer.variables[2:]), name
+        # (Adafactor's int32 placeholders for its vectors' row and column statistics are Keras's layout.)
+        slots = [v for v in optimizer.variables[2:] if v.numpy().dtype.kind == "f"]
+        assert all(v.numpy().dtype == np.float32 for v in variables + slots), name
 
 
 def test_custom_optimizer_subclass():
@@ -308,6 +332,8 @@ def test_custom_optimizer_subclass():
     ("rmsprop", keras.optimizers.RMSprop), ("RMSprop", keras.optimizers.RMSprop), ("adamw", keras.optimizers.AdamW),
     ("adagrad", keras.optimizers.Adagrad), ("adadelta", keras.optimizers.Adadelta),
     ("adamax", keras.optimizers.Adamax), ("nadam", keras.optimizers.Nadam), ("lion", keras.optimizers.Lion),
+    ("ftrl", keras.optimizers.Ftrl), ("Ftrl", keras.optimizers.Ftrl), ("adafactor", keras.optimizers.Adafactor),
+    ("lamb", keras.optimizers.Lamb),
 ])
 def test_get_by_name(identifier, cls):
     assert type(keras.optimizers.get(identifier)) is cls

@@ -26,6 +26,11 @@ OPTIMIZERS = {
     "nadam": lambda: keras.optimizers.Nadam(0.01),
     "lion": lambda: keras.optimizers.Lion(0.001),
     "adam_ema": lambda: keras.optimizers.Adam(0.01, use_ema=True, ema_momentum=0.9),
+    "ftrl": lambda: keras.optimizers.Ftrl(0.05, l1_regularization_strength=0.01, beta=0.1),
+    "adafactor": lambda: keras.optimizers.Adafactor(0.05, clip_threshold=0.5),
+    "lamb": lambda: keras.optimizers.Lamb(0.01, weight_decay=0.01),
+    "loss_scale": lambda: keras.optimizers.LossScaleOptimizer(keras.optimizers.Adam(0.01), initial_scale=64.0,
+                                                              dynamic_growth_steps=3),
 }
 
 

@@ -8,14 +8,18 @@ a config dict, a Loss instance or any `fn(y_true, y_pred)`.
 from .hinge import CategoricalHinge, Hinge, SquaredHinge, categorical_hinge, hinge, squared_hinge
 from .loss import Loss, LossFunctionWrapper, reduce_weighted_values
 from .probabilistic import (BinaryCrossentropy, BinaryFocalCrossentropy, CategoricalCrossentropy,
-                            CategoricalFocalCrossentropy, KLDivergence, Poisson, SparseCategoricalCrossentropy,
-                            binary_crossentropy, binary_focal_crossentropy, categorical_crossentropy,
-                            categorical_focal_crossentropy, kl_divergence, poisson, sparse_categorical_crossentropy)
+                            CategoricalFocalCrossentropy, CategoricalGeneralizedCrossEntropy, KLDivergence, Poisson,
+                            SparseCategoricalCrossentropy, binary_crossentropy, binary_focal_crossentropy,
+                            categorical_crossentropy, categorical_focal_crossentropy,
+                            categorical_generalized_cross_entropy, kl_divergence, poisson,
+                            sparse_categorical_crossentropy)
 from .regression import (CosineSimilarity, Huber, LogCosh, MeanAbsoluteError, MeanAbsolutePercentageError,
                          MeanSquaredError, MeanSquaredLogarithmicError, cosine_similarity, huber, log_cosh,
                          mean_absolute_error, mean_absolute_percentage_error, mean_squared_error,
                          mean_squared_logarithmic_error)
+from .segmentation import Dice, Tversky, dice, tversky
 from .serialization import deserialize_object, get_object, serialize_object
+from .similarity import Circle, circle
 
 ALL_OBJECTS = (
     Loss, LossFunctionWrapper,
@@ -24,11 +28,13 @@ ALL_OBJECTS = (
     MeanSquaredError, MeanAbsoluteError, MeanAbsolutePercentageError, MeanSquaredLogarithmicError,
     CosineSimilarity, LogCosh, Huber,
     Hinge, SquaredHinge, CategoricalHinge,
+    Dice, Tversky, Circle, CategoricalGeneralizedCrossEntropy,
     kl_divergence, poisson, binary_crossentropy, binary_focal_crossentropy, categorical_crossentropy,
     categorical_focal_crossentropy, sparse_categorical_crossentropy,
     mean_squared_error, mean_absolute_error, mean_absolute_percentage_error, mean_squared_logarithmic_error,
     cosine_similarity, log_cosh, huber,
     hinge, squared_hinge, categorical_hinge,
+    dice, tversky, circle, categorical_generalized_cross_entropy,
 )
 ALL_OBJECTS_DICT = {obj.__name__: obj for obj in ALL_OBJECTS}
 ALL_OBJECTS_DICT.update({

@@ -1,4 +1,4 @@
-"""Cross-entropies (binary, categorical, sparse, focal), KL divergence and Poisson: functions and classes.
+"""Cross-entropies (binary, categorical, sparse, focal, generalized), KL divergence and Poisson: functions and classes.
 
 The functions return per-sample losses. `from_logits=True` goes through TensorFlow's fused, stable
 ops; probabilities are clipped to [epsilon, 1 - epsilon] first, as Keras does. Probabilities that a
@@ -199,6 +199,29 @@ def sparse_categorical_crossentropy(y_true, y_pred, from_logits=False, ignore_cl
 sparse_categorical_crossentropy.takes_class_ids = True
 
 
+def categorical_generalized_cross_entropy(y_true, y_pred, q=0.5):
+    """(1 - p ** q) / q per sample, p the predicted probability of the true class (Zhang & Sabuncu, 2018).
+
+    `y_true` holds integer class ids, shape (batch,) or (batch, 1); an id outside [0, num_classes) gives p = 0.
+    Keras's function has no default for `q`; 0.5 (its class's default) lets the name be used in compile().
+    """
+    y_pred = float_tensor(y_pred)
+    labels = _sparse_labels(y_true)
+    if labels.ndim == y_pred._value.ndim and labels.shape[-1:] == (1,):
+        labels = labels[..., 0]
+    expected = y_pred._value.shape[:-1]
+    if labels.shape != expected:
+        raise ValueError(f"categorical_generalized_cross_entropy: y_true of shape {labels.shape} does not match "
+                         f"y_pred of shape {y_pred._value.shape}; expected class ids of shape {expected}")
+    one_hot = np.equal(labels[..., None], np.arange(y_pred._value.shape[-1])).astype(y_pred._value.dtype)
+    p = R.reduce_sum(M.multiply(y_pred, one_hot), axis=-1)
+    q = float(q)
+    return M.divide(M.subtract(1.0, M.pow(p, q)), q)
+
+
+categorical_generalized_cross_entropy.takes_class_ids = True
+
+
 # ------------------------------------------------------------------------------- KL, Poisson
 def kl_divergence(y_true, y_pred):
     """sum(y_true * log(y_true / y_pred)) over the last axis, both clipped to [epsilon, 1]."""
@@ -261,6 +284,17 @@ class SparseCategoricalCrossentropy(BuiltinLoss):
                  name="sparse_categorical_crossentropy", dtype=None):
         super().__init__(sparse_categorical_crossentropy, name=name, reduction=reduction, dtype=dtype,
                          from_logits=from_logits, ignore_class=ignore_class, axis=axis)
+
+
+class CategoricalGeneralizedCrossEntropy(BuiltinLoss):
+    """Generalized cross-entropy between integer class ids and predicted class probabilities: robust to noisy
+    labels, between cross-entropy (q -> 0) and mean absolute error (q = 1)."""
+
+    def __init__(self, q=0.5, reduction="sum_over_batch_size", name="categorical_generalized_cross_entropy",
+                 dtype=None):
+        if not 0 < q < 1:
+            raise ValueError(f"q must be in the interval (0, 1). Received: q={q}")
+        super().__init__(categorical_generalized_cross_entropy, name=name, reduction=reduction, dtype=dtype, q=q)
 
 
 class KLDivergence(BuiltinLoss):
