@@ -93,10 +93,10 @@ class TensorSpec:
 
 
 def __getattr__(name):
-    # keras, data and datasets are larger; they load on first use.
+    # keras, data, datasets and summary are larger; they load on first use.
     import importlib
 
-    if name in ("keras", "data", "datasets"):
+    if name in ("keras", "data", "datasets", "summary"):
         module = importlib.import_module(f".{name}", __name__)
         globals()[name] = module
         return module
