@@ -34,6 +34,22 @@ from .ops.array import (boolean_mask, broadcast_dynamic_shape, broadcast_static_
 from .ops.segment import unsorted_segment_sum
 from .ops.linalg import einsum, matmul, norm, tensordot
 from .ops.clip import clip_by_global_norm, clip_by_norm, global_norm
+from .ops.math import scalar_mul
+from .ops.realdiv import realdiv
+from .ops.identity import ensure_shape, identity_n
+from .ops.indexing import dynamic_partition, dynamic_stitch, unravel_index
+from .ops.histogram import histogram_fixed_width, histogram_fixed_width_bins
+from .ops.rearrange import batch_to_space, reverse_sequence, space_to_batch, space_to_batch_nd
+from .control_flow import case
+from .debugging import assert_equal, assert_greater, assert_less, assert_rank
+from .autodiff.gradient_functions import AggregationMethod, grad_pass_through, hessians, no_gradient, recompute_grad
+from .init_ops import (constant_initializer, ones_initializer, random_normal_initializer, random_uniform_initializer,
+                       zeros_initializer)
+from .module import Module
+from .tensor_array import TensorArray
+from . import train
+from .eager_runtime import (control_dependencies, get_logger, get_static_value, group, init_scope, inside_function,
+                            no_op, timestamp, tuple)
 
 float16 = as_dtype("float16")
 float32 = as_dtype("float32")

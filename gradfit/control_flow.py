@@ -1,4 +1,4 @@
-"""Control flow as TensorFlow spells it (`tf.cond`, `tf.while_loop`, `tf.map_fn`, `tf.scan`, ...).
+"""Control flow as TensorFlow spells it (`tf.cond`, `tf.case`, `tf.while_loop`, `tf.map_fn`, `tf.scan`, ...).
 
 Execution is eager, so each of these is the Python it stands for: a branch taken, a loop run, a function
 applied per element. What they compute is recorded by a tape like any other ops, so gradients flow
@@ -12,10 +12,13 @@ from .ops import array as A
 from .ops import math as M
 from .ops.core import InvalidArgumentError
 from .tensor import Tensor, convert_to_tensor
+from .tensor_array import TensorArray
 
 
 def _as_tensors(structure):
-    return nest.map_structure(lambda x: x if isinstance(x, Tensor) else convert_to_tensor(x), structure)
+    """The leaves of `structure` as tensors (TensorArrays, which carry tensors, stay as they are)."""
+    return nest.map_structure(lambda x: x if isinstance(x, (Tensor, TensorArray)) else convert_to_tensor(x),
+                              structure)
 
 
 def _truth(pred, what):
@@ -49,6 +52,36 @@ def switch_case(branch_index, branch_fns, default=None, name=None):
         if key == index:
             return fn()
     return (default or pairs[-1][1])()
+
+
+def case(pred_fn_pairs, default=None, exclusive=False, strict=False, name="case"):
+    """The result of the function paired with the first true predicate in `pred_fn_pairs` (a list of
+    (boolean scalar tensor, function) pairs), or of `default` when none is true (without a default, that is
+    an error). Every predicate is evaluated; `exclusive` is accepted, and, as in TensorFlow 2.21's eager code,
+    several true predicates are not an error."""
+    if isinstance(pred_fn_pairs, dict):
+        pred_fn_pairs = list(pred_fn_pairs.items())
+    pairs = list(pred_fn_pairs)
+    if not pairs:
+        raise ValueError("case: `pred_fn_pairs` must contain at least one (predicate, function) pair")
+    for pair in pairs:
+        if not isinstance(pair, tuple) or len(pair) != 2:
+            raise TypeError(f"Each entry in 'pred_fn_pairs' must be a 2-tuple. Received {pair}.")
+        pred, fn = pair
+        if not isinstance(pred, Tensor):
+            raise TypeError(f"pred must be a Tensor, got: {pred}")
+        if pred._value.dtype != np.bool_:
+            raise TypeError(f"pred must be a Tensor of type bool, got dtype {pred._value.dtype.name}")
+        if not callable(fn):
+            raise TypeError(f"fn for pred {pred} must be callable.")
+    truths = [_truth(pred, "case") for pred, _ in pairs]
+    for truth, (_, fn) in zip(truths, pairs):
+        if truth:
+            return fn()
+    if default is not None:
+        return default()
+    raise InvalidArgumentError("Input error: None of conditions evaluated as True: "
+                               + ", ".join(str(t) for t in truths))
 
 
 def while_loop(cond, body, loop_vars, shape_invariants=None, parallel_iterations=10, back_prop=True,

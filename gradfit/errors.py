@@ -29,3 +29,16 @@ class UnimplementedError(OpError):
 
 class FailedPreconditionError(OpError, RuntimeError):
     pass
+
+
+class DataLossError(OpError):
+    """Raised when a file cannot be read as what it should be (a checkpoint that is not one)."""
+
+
+# How TensorFlow's kernel messages name dtypes ("expected to be a float tensor but is a double tensor").
+_KERNEL_TYPE_NAMES = {"float32": "float", "float64": "double", "float16": "half", "object": "string"}
+
+
+def kernel_type_name(dtype):
+    """The name TensorFlow's op errors give a NumPy dtype."""
+    return _KERNEL_TYPE_NAMES.get(dtype.name, dtype.name)

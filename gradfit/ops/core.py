@@ -11,7 +11,7 @@ from ..errors import InvalidArgumentError
 from ..tensor import Tensor
 
 __all__ = ["ACTIVE", "Primitive", "defgrad", "record", "output", "outputs", "value", "pair", "shape_of",
-           "InvalidArgumentError", "Tensor", "normalize_axis"]
+           "InvalidArgumentError", "Tensor", "normalize_axis", "kind_converts"]
 
 _WEAK = (int, float, bool)
 _EMPTY = {}
@@ -60,6 +60,16 @@ def _weak_or_array(x):
     if isinstance(x, np.generic) and x.dtype.kind in "fiub":
         return x.item()
     return to_array(x)
+
+
+def kind_converts(source, target):
+    """Whether a Python or NumPy value of dtype `source` may become dtype `target` as TensorFlow converts such
+    values: to a wider kind (bool, integer, float, complex) or between integers, never a float to an integer
+    or a complex to a real."""
+    kinds = "biufc"
+    if source.kind not in kinds or target.kind not in kinds:
+        return source == target
+    return kinds.index(source.kind) <= kinds.index(target.kind) or (source.kind in "iu" and target.kind in "iu")
 
 
 def shape_of(x):

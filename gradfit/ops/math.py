@@ -4,7 +4,7 @@ import math as _pymath
 import numpy as np
 
 from ..backend import np_dtype
-from .core import (ACTIVE, InvalidArgumentError, Primitive, Tensor, defgrad, output, pair, record,
+from .core import (ACTIVE, InvalidArgumentError, Primitive, Tensor, defgrad, kind_converts, output, pair, record,
                    shape_of, value)
 from . import array as A
 
@@ -372,6 +372,16 @@ accumulate_n = add_n
 
 
 def scalar_mul(scalar, x, name=None):
+    """`scalar * x` for a 0-d `scalar`, which must convert to x's dtype (as `tf.scalar_mul`)."""
+    if shape_of(scalar) != ():
+        raise ValueError(f"The input scalar must be a 0-D value. Received shape {tuple(shape_of(scalar))}.")
+    target = value(x).dtype
+    if isinstance(scalar, Tensor):
+        if scalar._value.dtype != target:
+            raise ValueError(f"scalar: Tensor conversion requested dtype {target.name} for Tensor with dtype "
+                             f"{scalar._value.dtype.name}")
+    elif not kind_converts(np.asarray(scalar).dtype, target):
+        raise TypeError(f"Cannot convert {scalar} to EagerTensor of dtype {target.name}")
     return multiply(scalar, x)
 
 
