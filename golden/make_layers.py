@@ -102,6 +102,31 @@ CASES = [
     ("normalization_fixed_invert", "Normalization", {"mean": 2.0, "variance": 4.0, "invert": True}, [MATRIX], {}),
 ]
 
+# The 1-D and 3-D reshaping layers draw from their own generator and come last, so the cases above (and
+# the models after them) keep their values.
+SPATIAL_RNG = np.random.default_rng(11)
+STEPS = (SPATIAL_RNG.standard_normal((2, 6, 3))).astype(np.float32)
+VOLUMES = (SPATIAL_RNG.standard_normal((2, 3, 4, 5, 2))).astype(np.float32)
+CASES += [
+    ("zero_padding1d", "ZeroPadding1D", {"padding": [1, 2]}, [STEPS], {}),
+    ("zero_padding1d_channels_first", "ZeroPadding1D", {"padding": 2, "data_format": "channels_first"}, [STEPS],
+     {}),
+    ("cropping1d", "Cropping1D", {"cropping": [2, 1]}, [STEPS], {}),
+    ("cropping1d_int", "Cropping1D", {"cropping": 1}, [STEPS], {}),
+    ("upsampling1d", "UpSampling1D", {"size": 3}, [STEPS], {}),
+    ("zero_padding3d", "ZeroPadding3D", {"padding": [1, [0, 2], [2, 1]]}, [VOLUMES], {}),
+    ("zero_padding3d_channels_first", "ZeroPadding3D", {"padding": 1, "data_format": "channels_first"}, [VOLUMES],
+     {}),
+    ("cropping3d", "Cropping3D", {"cropping": [[1, 0], [0, 2], 1]}, [VOLUMES], {}),
+    ("cropping3d_channels_first", "Cropping3D", {"cropping": [[0, 1], 1, [1, 0]], "data_format": "channels_first"},
+     [VOLUMES], {}),
+    ("upsampling3d", "UpSampling3D", {"size": [2, 1, 3]}, [VOLUMES], {}),
+    ("upsampling3d_channels_first", "UpSampling3D", {"size": 2, "data_format": "channels_first"}, [VOLUMES], {}),
+    ("spatial_dropout3d", "SpatialDropout3D", {"rate": 0.5}, [VOLUMES], {}),
+    ("spatial_dropout3d_channels_first", "SpatialDropout3D", {"rate": 0.3, "data_format": "channels_first"},
+     [VOLUMES], {}),
+]
+
 
 def to_json(value):
     return json.dumps(value)

@@ -1,4 +1,4 @@
-"""Record Keras 3's convolution, pooling, normalization, recurrent and attention layers for
+"""Record Keras 3's convolution, pooling (1-D, 2-D and 3-D), normalization, recurrent and attention layers for
 tests/keras/test_layers_advanced_golden.py.
 
 Run with the peers environment (TensorFlow/Keras installed):
@@ -215,7 +215,50 @@ ATTENTION = [
          masking=True, grad="inference"),
 ]
 
-CASES = CONV + POOLING + NORMALIZATION + RECURRENT + ATTENTION
+# Volumes draw from their own generator and their cases come last, so the cases above keep their values.
+VOLUME_RNG = np.random.default_rng(3)
+
+
+def volume(*shape):
+    return VOLUME_RNG.standard_normal(shape).astype(np.float32)
+
+
+VOLUME = volume(2, 4, 5, 6, 2)
+VOLUME4 = volume(2, 3, 4, 5, 4)
+VOLUME_CF = volume(2, 2, 4, 6, 5)
+# Small integers: many windows hold their maximum more than once.
+VOLUME_TIES = np.round(volume(2, 3, 4, 4, 2)).astype(np.float32)
+
+VOLUMES = [
+    case("conv3d_valid", layer("Conv3D", filters=3, kernel_size=2), [VOLUME], grad="inference"),
+    case("conv3d_strided_same_relu", layer("Conv3D", filters=4, kernel_size=[3, 2, 3], strides=[2, 1, 2],
+                                           padding="same", activation="relu"), [VOLUME], grad="inference"),
+    case("conv3d_dilated_same", layer("Conv3D", filters=3, kernel_size=2, dilation_rate=[2, 1, 2], padding="same"),
+         [VOLUME], grad="inference"),
+    case("conv3d_strided_valid_tanh", layer("Conv3D", filters=2, kernel_size=[1, 3, 2], strides=2,
+                                            activation="tanh"), [VOLUME]),
+    case("conv3d_groups", layer("Conv3D", filters=6, kernel_size=2, groups=2), [VOLUME4], grad="inference"),
+    case("conv3d_channels_first", layer("Conv3D", filters=3, kernel_size=[2, 3, 2], strides=[1, 2, 1],
+                                        data_format="channels_first", use_bias=False), [VOLUME_CF], grad="inference"),
+    case("max_pooling3d", layer("MaxPooling3D"), [VOLUME], grad="inference"),
+    case("max_pooling3d_same_strided", layer("MaxPooling3D", pool_size=3, strides=2, padding="same"), [VOLUME],
+         grad="inference"),
+    case("max_pooling3d_ties", layer("MaxPooling3D", pool_size=2, strides=1), [VOLUME_TIES], grad="inference"),
+    case("max_pooling3d_channels_first", layer("MaxPooling3D", pool_size=[1, 2, 2], strides=[1, 2, 1],
+                                               data_format="channels_first"), [VOLUME_CF], grad="inference"),
+    case("average_pooling3d_same", layer("AveragePooling3D", pool_size=[3, 2, 3], strides=2, padding="same"),
+         [VOLUME], grad="inference"),
+    case("average_pooling3d_channels_first", layer("AveragePooling3D", pool_size=2, data_format="channels_first"),
+         [VOLUME_CF], grad="inference"),
+    case("global_average_pooling3d", layer("GlobalAveragePooling3D"), [VOLUME], grad="inference"),
+    case("global_average_pooling3d_channels_first_keepdims",
+         layer("GlobalAveragePooling3D", data_format="channels_first", keepdims=True), [VOLUME_CF]),
+    case("global_max_pooling3d", layer("GlobalMaxPooling3D"), [VOLUME], grad="inference"),
+    case("global_max_pooling3d_channels_first", layer("GlobalMaxPooling3D", data_format="channels_first"),
+         [VOLUME_CF], grad="inference"),
+]
+
+CASES = CONV + POOLING + NORMALIZATION + RECURRENT + ATTENTION + VOLUMES
 
 
 def channels_first(spec):

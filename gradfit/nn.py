@@ -8,5 +8,6 @@ from .ops.nn import (batch_normalization, bias_add, compute_average_loss, dropou
 from .ops.math import l2_loss
 from .ops.conv import (avg_pool, avg_pool1d, avg_pool2d, conv1d, conv1d_transpose, conv2d, conv2d_transpose,
                        convolution, depthwise_conv2d, max_pool, max_pool1d, max_pool2d, pool, separable_conv2d)
+from .ops.volumetric import avg_pool3d, conv3d, max_pool3d
 from .ops.linalg import l2_normalize
 from .ops.reduction import in_top_k, top_k

@@ -135,12 +135,13 @@ defgrad(_patches_grad, lambda g, ans, x, plan, shape: extract_patches(g, plan))
 
 # ---------------------------------------------------------------------------------- convolutions
 def _nhwc(x, data_format, rank=4):
-    if data_format in (None, "NHWC", "NWC", "channels_last"):
+    if data_format in (None, "NHWC", "NWC", "NDHWC", "channels_last"):
         return x, False
-    if data_format in ("NCHW", "NCW", "channels_first"):
+    if data_format in ("NCHW", "NCW", "NCDHW", "channels_first"):
         perm = [0] + list(range(2, rank)) + [1]
         return A.transpose(x, perm), True
-    raise ValueError(f"data_format must be 'NHWC' or 'NCHW', got {data_format!r}")
+    raise ValueError(f"data_format must be channels-last ('NWC', 'NHWC', 'NDHWC') or channels-first ('NCW', 'NCHW', "
+                     f"'NCDHW'), got {data_format!r}")
 
 
 def _from_nhwc(y, transposed, rank=4):
@@ -339,6 +340,10 @@ def conv1d_transpose(input, filters, output_shape, strides, padding="SAME", data
 
 def convolution(input, filters, strides=None, padding="VALID", data_format=None, dilations=None, name=None):
     rank = value(input).ndim
+    if rank == 5:
+        from .volumetric import conv3d  # volumetric builds on this module
+
+        return conv3d(input, filters, strides or 1, padding, data_format or "NDHWC", dilations)
     if rank == 3:
         return conv1d(input, filters, strides or 1, padding, data_format or "NWC", dilations)
     return conv2d(input, filters, strides or 1, padding, data_format or "NHWC", dilations)
@@ -444,12 +449,17 @@ def max_pool2d(input, ksize, strides, padding, data_format="NHWC", name=None):
     if v.ndim != 4:
         raise InvalidArgumentError(f"max_pool2d needs a rank-4 (N, H, W, C) input, got shape {v.shape}")
     plan = _pool_plan(v, ksize, strides, padding)
-    # One strided slice per window position, folded with np.maximum: no window copies.
+    return _from_nhwc(output(_max_pool, _window_max(v, plan), (x,), {"plan": plan}), transposed)
+
+
+def _window_max(v, plan):
+    """The largest value of each window of the (N, H, W, C) array `v`: one strided slice per window
+    position, folded with np.maximum (no window copies)."""
     xp = _padded(v, plan, -np.inf)
     out = None
     for key in _window_slices(plan):
         out = xp[key].copy() if out is None else np.maximum(out, xp[key], out=out)
-    return _from_nhwc(output(_max_pool, out, (x,), {"plan": plan}), transposed)
+    return out
 
 
 def avg_pool2d(input, ksize, strides, padding, data_format="NHWC", name=None):
@@ -484,12 +494,20 @@ def avg_pool1d(input, ksize, strides, padding, data_format="NWC", name=None):
 
 
 def max_pool(input, ksize, strides, padding, data_format=None, name=None):
+    if value(input).ndim == 5:
+        from .volumetric import max_pool3d
+
+        return max_pool3d(input, ksize, strides, padding, data_format or "NDHWC")
     if value(input).ndim == 3:
         return max_pool1d(input, ksize, strides, padding, data_format or "NWC")
     return max_pool2d(input, ksize, strides, padding, data_format or "NHWC")
 
 
 def avg_pool(input, ksize, strides, padding, data_format=None, name=None):
+    if value(input).ndim == 5:
+        from .volumetric import avg_pool3d
+
+        return avg_pool3d(input, ksize, strides, padding, data_format or "NDHWC")
     if value(input).ndim == 3:
         return avg_pool1d(input, ksize, strides, padding, data_format or "NWC")
     return avg_pool2d(input, ksize, strides, padding, data_format or "NHWC")

@@ -47,6 +47,21 @@ def images(*shape):
     (lambda: L.GlobalMaxPooling2D(keepdims=True), (2, 9, 9, 3), (2, 1, 1, 3), []),
     (lambda: L.GlobalAveragePooling1D(data_format="channels_first"), (2, 3, 10), (2, 3), []),
     (lambda: L.GlobalMaxPooling1D(keepdims=True), (2, 10, 3), (2, 1, 3), []),
+    (lambda: L.Conv3D(4, 3), (2, 5, 6, 7, 3), (2, 3, 4, 5, 4), [(3, 3, 3, 3, 4), (4,)]),
+    (lambda: L.Conv3D(4, (3, 1, 2), strides=(2, 1, 3), padding="same"), (2, 5, 6, 7, 3), (2, 3, 6, 3, 4),
+     [(3, 1, 2, 3, 4), (4,)]),
+    (lambda: L.Conv3D(6, 2, dilation_rate=(1, 2, 3), groups=3, use_bias=False), (2, 5, 6, 7, 3), (2, 4, 4, 4, 6),
+     [(2, 2, 2, 1, 6)]),
+    (lambda: L.Convolution3D(2, 2, data_format="channels_first"), (2, 3, 5, 6, 7), (2, 2, 4, 5, 6),
+     [(2, 2, 2, 3, 2), (2,)]),
+    (lambda: L.MaxPooling3D(), (2, 5, 6, 7, 3), (2, 2, 3, 3, 3), []),
+    (lambda: L.MaxPool3D((1, 3, 2), strides=(1, 2, 2), padding="same"), (2, 5, 6, 7, 3), (2, 5, 3, 4, 3), []),
+    (lambda: L.AveragePooling3D(3, strides=2, padding="same"), (2, 5, 6, 7, 3), (2, 3, 3, 4, 3), []),
+    (lambda: L.AvgPool3D(2, data_format="channels_first"), (2, 3, 5, 6, 7), (2, 3, 2, 3, 3), []),
+    (lambda: L.GlobalAveragePooling3D(), (2, 5, 6, 7, 3), (2, 3), []),
+    (lambda: L.GlobalAvgPool3D(data_format="channels_first", keepdims=True), (2, 3, 5, 6, 7), (2, 3, 1, 1, 1), []),
+    (lambda: L.GlobalMaxPooling3D(keepdims=True), (2, 5, 6, 7, 3), (2, 1, 1, 1, 3), []),
+    (lambda: L.GlobalMaxPool3D(data_format="channels_first"), (2, 3, 5, 6, 7), (2, 3), []),
 ])
 def test_output_and_weight_shapes(layer, input_shape, output_shape, weight_shapes):
     layer = layer()
@@ -68,10 +83,15 @@ def test_kernel_and_bias_names_follow_keras():
     assert [w.name for w in depth.weights] == ["kernel", "bias"]
 
 
-def test_channels_first_is_channels_last_transposed():
-    x = images(2, 3, 8, 7)
-    last, first = L.Conv2D(4, 3, strides=2, padding="same"), L.Conv2D(4, 3, strides=2, padding="same",
-                                                                     data_format="channels_first")
+@pytest.mark.parametrize("make, shape", [
+    (lambda **kw: L.Conv2D(4, 3, strides=2, padding="same", **kw), (2, 3, 8, 7)),
+    (lambda **kw: L.Conv3D(4, (2, 3, 2), strides=(1, 2, 2), padding="same", activation="relu", **kw), (2, 3, 4, 6, 5)),
+    (lambda **kw: L.MaxPooling3D((2, 1, 2), padding="same", **kw), (2, 3, 5, 4, 3)),
+    (lambda **kw: L.AveragePooling3D(2, strides=1, **kw), (2, 3, 5, 4, 3)),
+])
+def test_channels_first_is_channels_last_transposed(make, shape):
+    x = images(*shape)
+    last, first = make(), make(data_format="channels_first")
     last(np.moveaxis(x, 1, -1))
     first(x)
     first.set_weights(last.get_weights())
@@ -124,6 +144,10 @@ def test_global_average_pooling_1d_skips_masked_steps():
     (lambda: L.Conv2DTranspose(2, 3, strides=2, padding="same"), (1, 3, 3, 2)),
     (lambda: L.SeparableConv2D(2, 2, depth_multiplier=2), (1, 4, 4, 2)),
     (lambda: L.AveragePooling2D(2, strides=1, padding="same"), (1, 3, 3, 2)),
+    (lambda: L.Conv3D(2, 2, strides=(1, 2, 1), padding="same", activation="tanh"), (1, 3, 3, 3, 2)),
+    (lambda: L.Conv3D(2, 2, groups=2, data_format="channels_first"), (1, 2, 3, 2, 3)),
+    (lambda: L.MaxPooling3D(2, strides=1, padding="same"), (1, 2, 3, 3, 2)),
+    (lambda: L.AveragePooling3D((1, 2, 2), padding="same"), (1, 2, 3, 3, 2)),
 ])
 def test_gradients_match_finite_differences(layer, shape):
     check_layer_gradients(layer(), RNG.standard_normal(shape))
@@ -166,6 +190,19 @@ def test_cnn_trains_with_fit():
     assert model.output_shape == (None, 2)
 
 
+def test_volume_cnn_trains_with_fit():
+    keras.utils.set_random_seed(2)
+    x = images(48, 4, 6, 6, 1)
+    y = (x[:, :2].mean(axis=(1, 2, 3, 4)) > x[:, 2:].mean(axis=(1, 2, 3, 4))).astype(np.int64)
+    model = keras.Sequential([keras.Input((4, 6, 6, 1)), L.Conv3D(6, 3, activation="relu", padding="same"),
+                              L.MaxPooling3D((1, 2, 2)), L.Conv3D(6, 2, activation="relu"),
+                              L.AveragePooling3D(1), L.GlobalAveragePooling3D(), L.Dense(2, activation="softmax")])
+    model.compile(optimizer=keras.optimizers.Adam(0.02), loss="sparse_categorical_crossentropy")
+    history = model.fit(x, y, epochs=15, batch_size=16, verbose=0)
+    assert history.history["loss"][-1] < 0.6 * history.history["loss"][0]
+    assert model.output_shape == (None, 2)
+
+
 @pytest.mark.parametrize("make, message", [
     (lambda: L.Conv2D(0, 3), "filters"),
     (lambda: L.Conv2D(6, 3, groups=4), "divisible by the number of groups"),
@@ -176,6 +213,12 @@ def test_cnn_trains_with_fit():
     (lambda: L.Conv2DTranspose(4, 3, strides=2, output_padding=2), "output_padding"),
     (lambda: L.DepthwiseConv2D(3, depth_multiplier=0), "depth_multiplier"),
     (lambda: L.MaxPooling2D(pool_size=(2, 2, 2)), "pool_size"),
+    (lambda: L.Conv3D(4, (3, 3)), "kernel_size"),
+    (lambda: L.Conv3D(4, 3, strides=(1, 2, 1), dilation_rate=(2, 1, 1)), "dilation_rate"),
+    (lambda: L.Conv3D(4, 3, padding="causal"), "padding"),
+    (lambda: L.MaxPooling3D(pool_size=(2, 2)), "pool_size"),
+    (lambda: L.AveragePooling3D(2, strides=(1, 0, 1)), "strides"),
+    (lambda: L.GlobalMaxPooling3D(data_format="NDHWC"), "data_format"),
 ])
 def test_invalid_arguments_are_rejected_at_construction(make, message):
     with pytest.raises(ValueError, match=message):
@@ -198,6 +241,12 @@ def test_wrong_channel_count_names_the_layer_and_both_shapes():
     pool = L.MaxPooling1D(name="pool")
     with pytest.raises(ValueError, match=r"MaxPooling1D 'pool' expected input of rank 3.*\(2, 9, 9, 5\)"):
         pool(images(2, 9, 9, 5))
+    volume = L.Conv3D(4, 2, name="volume")
+    with pytest.raises(ValueError, match=r"Conv3D 'volume' expected input of rank 5.*\(2, 9, 9, 5\)"):
+        volume(images(2, 9, 9, 5))
+    volume(images(2, 4, 4, 4, 3))
+    with pytest.raises(ValueError, match=r"Conv3D 'volume' expected input with last dimension 3"):
+        volume(images(2, 4, 4, 4, 2))
 
 
 def test_window_larger_than_input_is_a_clear_error():
@@ -205,6 +254,10 @@ def test_window_larger_than_input_is_a_clear_error():
         L.Conv2D(2, 3, name="tiny")(images(1, 2, 2, 1))
     with pytest.raises(ValueError, match=r"MaxPooling2D 'p'.*zero or negative"):
         L.MaxPooling2D(3, name="p")(images(1, 2, 2, 1))
+    with pytest.raises(ValueError, match=r"Conv3D 'deep'.*zero or negative.*\(1, 2, 5, 5, 1\)"):
+        L.Conv3D(2, 3, name="deep")(images(1, 2, 5, 5, 1))
+    with pytest.raises(ValueError, match=r"AveragePooling3D 'q'.*zero or negative"):
+        L.AveragePooling3D((1, 3, 1), name="q")(images(1, 4, 2, 4, 1))
 
 
 @pytest.mark.parametrize("layer", [
@@ -215,6 +268,11 @@ def test_window_larger_than_input_is_a_clear_error():
     L.DepthwiseConv2D(3, depth_multiplier=3),
     L.AveragePooling2D(3, strides=1, padding="same", data_format="channels_first"),
     L.GlobalMaxPooling1D(keepdims=True),
+    L.Conv3D(4, (3, 2, 1), strides=(1, 2, 1), padding="same", groups=2, activation="relu", kernel_regularizer="l2"),
+    L.MaxPooling3D((1, 2, 2), strides=1, data_format="channels_first"),
+    L.AveragePooling3D(2, padding="same"),
+    L.GlobalAveragePooling3D(keepdims=True),
+    L.GlobalMaxPooling3D(data_format="channels_first"),
 ])
 def test_config_round_trip(layer):
     config = layer.get_config()

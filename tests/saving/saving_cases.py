@@ -11,11 +11,11 @@ import types
 import numpy as np
 
 NAMES = ("sequential_mlp", "functional_multi_io", "cnn", "lstm", "batchnorm_trained", "adam_resume", "subclassed",
-         "lambda_layer", "zoo", "functional_ops")
+         "lambda_layer", "zoo", "functional_ops", "volumes")
 # Cases only Keras's files are checked for (none: gradfit writes operator and keras.ops nodes as Keras does).
 KERAS_WRITTEN_ONLY = ()
 # Cases also saved with save_weights alone.
-WEIGHTS_ONLY = ("sequential_mlp", "cnn", "zoo")
+WEIGHTS_ONLY = ("sequential_mlp", "cnn", "zoo", "volumes")
 
 
 @functools.lru_cache(maxsize=None)
@@ -176,8 +176,25 @@ def cases_for(keras):
         x[0, 3] = 0.0  # one masked step
         return keras.Model(inputs, [mixed, pooled, masked, joined], name="with_ops"), [x]
 
+    def volumes(rng):
+        """The 3-D and 1-D convolution, pooling, reshaping and spatial dropout layers."""
+        volume, sequence = keras.Input((4, 6, 6, 2)), keras.Input((6, 3))
+        v = layers.ZeroPadding3D((1, (0, 1), 1))(volume)
+        v = layers.Conv3D(3, 3, strides=(1, 2, 1), activation="relu")(v)
+        v = layers.SpatialDropout3D(0.2)(v)
+        v = layers.UpSampling3D((1, 2, 1))(v)
+        v = layers.Cropping3D(((0, 1), 1, (1, 0)))(v)
+        v = layers.MaxPooling3D((1, 2, 2), padding="same")(v)
+        v = layers.AveragePooling3D(2, strides=1, padding="same")(v)
+        pooled = layers.Concatenate()([layers.GlobalMaxPooling3D()(v), layers.GlobalAveragePooling3D()(v)])
+        s = layers.Cropping1D((2, 1))(layers.UpSampling1D(2)(layers.ZeroPadding1D((1, 2))(sequence)))
+        s = layers.GlobalAveragePooling1D()(layers.Conv1D(3, 3)(s))
+        model = keras.Model([volume, sequence], layers.Dense(2)(layers.Concatenate()([pooled, s])), name="volumes")
+        return model, [rng.standard_normal((2, 4, 6, 6, 2)).astype("float32"),
+                       rng.standard_normal((2, 6, 3)).astype("float32")]
+
     builders = dict(zip(NAMES, (sequential_mlp, functional_multi_io, cnn, lstm, batchnorm_trained, adam_resume,
-                                subclassed, lambda_layer, zoo, functional_ops)))
+                                subclassed, lambda_layer, zoo, functional_ops, volumes)))
     return types.SimpleNamespace(ScaledDense=ScaledDense, TwoBlocks=TwoBlocks, builders=builders)
 
 

@@ -14,6 +14,7 @@ from gradfit import keras
 from gradfit.keras import layers as L
 
 VECTOR, SEQUENCE, IMAGE = (5,), (4, 3), (6, 6, 2)
+VOLUME = (3, 4, 4, 2)
 WORDS = ["red", "green", "blue", "red green", "green blue red"]
 
 
@@ -62,6 +63,7 @@ CASES = {
     L.GaussianNoise: (lambda: L.GaussianNoise(0.2), single(VECTOR)),
     L.SpatialDropout1D: (lambda: L.SpatialDropout1D(0.3), single(SEQUENCE)),
     L.SpatialDropout2D: (lambda: L.SpatialDropout2D(0.3), single(IMAGE)),
+    L.SpatialDropout3D: (lambda: L.SpatialDropout3D(0.3, data_format="channels_first"), single(VOLUME)),
     L.Flatten: (lambda: L.Flatten(), single(IMAGE)),
     L.Permute: (lambda: L.Permute((2, 1)), single(SEQUENCE)),
     L.RepeatVector: (lambda: L.RepeatVector(3), single(VECTOR)),
@@ -69,6 +71,12 @@ CASES = {
     L.Cropping2D: (lambda: L.Cropping2D(((1, 0), (0, 2))), single(IMAGE)),
     L.UpSampling2D: (lambda: L.UpSampling2D(2, interpolation="bilinear"), single(IMAGE)),
     L.ZeroPadding2D: (lambda: L.ZeroPadding2D(1), single(IMAGE)),
+    L.Cropping1D: (lambda: L.Cropping1D((1, 2)), single(SEQUENCE)),
+    L.UpSampling1D: (lambda: L.UpSampling1D(3), single(SEQUENCE)),
+    L.ZeroPadding1D: (lambda: L.ZeroPadding1D((2, 0)), single(SEQUENCE)),
+    L.Cropping3D: (lambda: L.Cropping3D(((1, 0), (0, 2), 1)), single(VOLUME)),
+    L.UpSampling3D: (lambda: L.UpSampling3D((1, 2, 2), data_format="channels_first"), single(VOLUME)),
+    L.ZeroPadding3D: (lambda: L.ZeroPadding3D((1, (0, 2), 1)), single(VOLUME)),
     L.Add: (lambda: L.Add(), pair(VECTOR)),
     L.Average: (lambda: L.Average(), pair(VECTOR)),
     L.Concatenate: (lambda: L.Concatenate(axis=1), pair(SEQUENCE)),
@@ -107,6 +115,7 @@ CASES = {
     L.CutMix: (lambda: L.CutMix(0.6), single(IMAGE)),
     L.Conv1D: (lambda: L.Conv1D(2, 2, padding="same", dilation_rate=2), single(SEQUENCE)),
     L.Conv2D: (lambda: L.Conv2D(3, 3, strides=2, activation="relu"), single(IMAGE)),
+    L.Conv3D: (lambda: L.Conv3D(3, (2, 3, 3), padding="same", activation="relu"), single(VOLUME)),
     L.Conv1DTranspose: (lambda: L.Conv1DTranspose(2, 3, strides=2), single(SEQUENCE)),
     L.Conv2DTranspose: (lambda: L.Conv2DTranspose(2, 2, strides=2), single(IMAGE)),
     L.DepthwiseConv1D: (lambda: L.DepthwiseConv1D(2, depth_multiplier=2), single(SEQUENCE)),
@@ -117,10 +126,14 @@ CASES = {
     L.AveragePooling2D: (lambda: L.AveragePooling2D(2, padding="same"), single(IMAGE)),
     L.MaxPooling1D: (lambda: L.MaxPooling1D(2, strides=1), single(SEQUENCE)),
     L.MaxPooling2D: (lambda: L.MaxPooling2D(3, strides=2), single(IMAGE)),
+    L.AveragePooling3D: (lambda: L.AveragePooling3D(2, padding="same"), single(VOLUME)),
+    L.MaxPooling3D: (lambda: L.MaxPooling3D((1, 2, 2), strides=1), single(VOLUME)),
     L.GlobalAveragePooling1D: (lambda: L.GlobalAveragePooling1D(), single(SEQUENCE)),
     L.GlobalAveragePooling2D: (lambda: L.GlobalAveragePooling2D(keepdims=True), single(IMAGE)),
     L.GlobalMaxPooling1D: (lambda: L.GlobalMaxPooling1D(), single(SEQUENCE)),
     L.GlobalMaxPooling2D: (lambda: L.GlobalMaxPooling2D(), single(IMAGE)),
+    L.GlobalAveragePooling3D: (lambda: L.GlobalAveragePooling3D(keepdims=True), single(VOLUME)),
+    L.GlobalMaxPooling3D: (lambda: L.GlobalMaxPooling3D(data_format="channels_first"), single(VOLUME)),
     L.BatchNormalization: (lambda: L.BatchNormalization(momentum=0.9), single(VECTOR)),
     L.GroupNormalization: (lambda: L.GroupNormalization(groups=2), single(IMAGE)),
     L.LayerNormalization: (lambda: L.LayerNormalization(axis=[1, 2]), single(SEQUENCE)),

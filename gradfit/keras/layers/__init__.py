@@ -10,9 +10,10 @@ from .core import Activation, Dense, Embedding, Identity, Masking
 from .lambda_layer import Lambda
 from .activation_layers import ELU, LeakyReLU, PReLU, ReLU, Softmax
 from .regularization import (ActivityRegularization, AlphaDropout, Dropout, GaussianDropout, GaussianNoise,
-                             SpatialDropout1D, SpatialDropout2D)
+                             SpatialDropout1D, SpatialDropout2D, SpatialDropout3D)
 from .reshaping import Flatten, Permute, RepeatVector, Reshape
-from .image_reshaping import Cropping2D, UpSampling2D, ZeroPadding2D
+from .image_reshaping import (Cropping1D, Cropping2D, Cropping3D, UpSampling1D, UpSampling2D, UpSampling3D,
+                              ZeroPadding1D, ZeroPadding2D, ZeroPadding3D)
 from .merging import (Add, Average, Concatenate, Dot, Maximum, Minimum, Multiply, Subtract, add, average,
                       concatenate, dot, maximum, minimum, multiply, subtract)
 from .preprocessing import Normalization, Rescaling
@@ -31,13 +32,15 @@ from .image_augmentation import CutMix, MixUp, RandomErasing, RandomPerspective,
 from .image_color_augmentation import (RandomColorDegeneration, RandomColorJitter, RandomGrayscale, RandomHue,
                                        RandomInvert, RandomPosterization, RandomSaturation, Solarization)
 from .image_filter_augmentation import AutoContrast, Equalization, RandomGaussianBlur, RandomSharpness
-from .convolutional import Conv1D, Conv2D, Convolution1D, Convolution2D
+from .convolutional import Conv1D, Conv2D, Conv3D, Convolution1D, Convolution2D, Convolution3D
 from .conv_transpose import Conv1DTranspose, Conv2DTranspose, Convolution2DTranspose
 from .depthwise_conv import (DepthwiseConv1D, DepthwiseConv2D, SeparableConv1D, SeparableConv2D, SeparableConvolution1D,
                              SeparableConvolution2D)
-from .pooling import (AveragePooling1D, AveragePooling2D, AvgPool1D, AvgPool2D, GlobalAveragePooling1D,
-                      GlobalAveragePooling2D, GlobalAvgPool1D, GlobalAvgPool2D, GlobalMaxPool1D, GlobalMaxPool2D,
-                      GlobalMaxPooling1D, GlobalMaxPooling2D, MaxPool1D, MaxPool2D, MaxPooling1D, MaxPooling2D)
+from .pooling import (AveragePooling1D, AveragePooling2D, AveragePooling3D, AvgPool1D, AvgPool2D, AvgPool3D,
+                      GlobalAveragePooling1D, GlobalAveragePooling2D, GlobalAveragePooling3D, GlobalAvgPool1D,
+                      GlobalAvgPool2D, GlobalAvgPool3D, GlobalMaxPool1D, GlobalMaxPool2D, GlobalMaxPool3D,
+                      GlobalMaxPooling1D, GlobalMaxPooling2D, GlobalMaxPooling3D, MaxPool1D, MaxPool2D, MaxPool3D,
+                      MaxPooling1D, MaxPooling2D, MaxPooling3D)
 from .batch_normalization import BatchNormalization
 from .normalization import GroupNormalization, LayerNormalization, RMSNormalization, UnitNormalization
 from .rnn_cells import GRUCell, LSTMCell, SimpleRNNCell, StackedRNNCells

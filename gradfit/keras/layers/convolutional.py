@@ -1,8 +1,9 @@
-"""Convolution layers: Conv1D and Conv2D (strides, dilation, 'valid'/'same'/'causal' padding, groups,
+"""Convolution layers: Conv1D, Conv2D and Conv3D (strides, dilation, 'valid'/'same'/'causal' padding, groups,
 channels_last or channels_first), with Keras 3's kernel layout (*kernel_size, in_channels // groups, filters)."""
 from ...ops import array as A
 from ...ops import conv as C
 from ...ops import math as M
+from ...ops import volumetric as V
 from .. import activations
 from . import conv_arguments as args
 from .input_spec import InputSpec
@@ -29,11 +30,13 @@ def apply_activation(activation, outputs):
 
 
 def convolve(x, kernel, strides, padding, dilation_rate, data_format):
-    """A 1-D or 2-D convolution of `x` by `kernel` (*kernel_size, in, out), as `keras.ops.conv`."""
+    """A 1-D, 2-D or 3-D convolution of `x` by `kernel` (*kernel_size, in, out), as `keras.ops.conv`."""
     rank = len(strides)
-    fmt = ("NWC", "NHWC") if data_format == "channels_last" else ("NCW", "NCHW")
+    fmt = ("NWC", "NHWC", "NDHWC") if data_format == "channels_last" else ("NCW", "NCHW", "NCDHW")
     if rank == 1:
         return C.conv1d(x, kernel, strides[0], padding.upper(), fmt[0], dilation_rate)
+    if rank == 3:
+        return V.conv3d(x, kernel, strides, padding.upper(), fmt[2], dilation_rate)
     return C.conv2d(x, kernel, strides, padding.upper(), fmt[1], dilation_rate)
 
 
@@ -83,7 +86,7 @@ class BaseConv(Layer):
                                     regularizer=self.bias_regularizer,
                                     constraint=self.bias_constraint) if self.use_bias else None
         self.input_spec = InputSpec(ndim=self.rank + 2, axes={axis: channels})
-        self._fusable = (self.rank == 2 and self.groups == 1 and self.data_format == "channels_last"
+        self._fusable = (self.rank in (2, 3) and self.groups == 1 and self.data_format == "channels_last"
                          and type(self).convolution_op is BaseConv.convolution_op
                          and self.activation in (activations.relu, activations.linear))
         self._fused_activation = "relu" if self.activation is activations.relu else None
@@ -107,9 +110,10 @@ class BaseConv(Layer):
 
     def call(self, inputs):
         if self._fusable:
-            # The common case (2-D, channels_last, one group, ReLU or linear): one fused op.
-            return C.conv2d_dense(inputs, self.kernel, self.bias, self.strides, self.padding.upper(),
-                                  self.dilation_rate, activation=self._fused_activation)
+            # The common case (2-D or 3-D, channels_last, one group, ReLU or linear): one fused op.
+            conv_dense = C.conv2d_dense if self.rank == 2 else V.conv3d_dense
+            return conv_dense(inputs, self.kernel, self.bias, self.strides, self.padding.upper(),
+                              self.dilation_rate, activation=self._fused_activation)
         outputs = self.convolution_op(inputs, self.kernel)
         if self.bias is not None:
             outputs = add_bias(outputs, self.bias, self.data_format, self.rank)
@@ -167,5 +171,25 @@ class Conv2D(BaseConv):
                          bias_constraint=bias_constraint, **kwargs)
 
 
+class Conv3D(BaseConv):
+    """3-D convolution over (batch, depth, rows, cols, channels) volumes (channels first with
+    data_format='channels_first')."""
+
+    rank = 3
+
+    def __init__(self, filters, kernel_size, strides=(1, 1, 1), padding="valid", data_format=None,
+                 dilation_rate=(1, 1, 1), groups=1, activation=None, use_bias=True,
+                 kernel_initializer="glorot_uniform", bias_initializer="zeros", kernel_regularizer=None,
+                 bias_regularizer=None, activity_regularizer=None, kernel_constraint=None, bias_constraint=None,
+                 **kwargs):
+        super().__init__(filters, kernel_size, strides=strides, padding=padding, data_format=data_format,
+                         dilation_rate=dilation_rate, groups=groups, activation=activation, use_bias=use_bias,
+                         kernel_initializer=kernel_initializer, bias_initializer=bias_initializer,
+                         kernel_regularizer=kernel_regularizer, bias_regularizer=bias_regularizer,
+                         activity_regularizer=activity_regularizer, kernel_constraint=kernel_constraint,
+                         bias_constraint=bias_constraint, **kwargs)
+
+
 Convolution1D = Conv1D
 Convolution2D = Conv2D
+Convolution3D = Conv3D

@@ -1,12 +1,20 @@
-"""Pooling layers: MaxPooling1D/2D and AveragePooling1D/2D over windows ('same' averaging counts only the
-in-bounds values, as Keras), and the global poolings (keepdims; GlobalAveragePooling1D skips masked steps)."""
+"""Pooling layers: MaxPooling1D/2D/3D and AveragePooling1D/2D/3D over windows ('same' averaging counts only
+the in-bounds values, as Keras), and the global poolings (keepdims; GlobalAveragePooling1D skips masked
+steps)."""
 from ...ops import array as A
 from ...ops import conv as C
 from ...ops import math as M
 from ...ops import reduction as R
+from ...ops import volumetric as V
 from . import conv_arguments as args
 from .input_spec import InputSpec
 from .layer import Layer
+
+
+# rank -> ((max, average) pooling op, (channels_last, channels_first) TensorFlow data format)
+_POOL_OPS = {1: ((C.max_pool1d, C.avg_pool1d), ("NWC", "NCW")),
+             2: ((C.max_pool2d, C.avg_pool2d), ("NHWC", "NCHW")),
+             3: ((V.max_pool3d, V.avg_pool3d), ("NDHWC", "NCDHW"))}
 
 
 class BasePooling(Layer):
@@ -28,12 +36,11 @@ class BasePooling(Layer):
         self._build_at_init()
 
     def call(self, inputs):
-        fmt = ("NWC", "NHWC") if self.data_format == "channels_last" else ("NCW", "NCHW")
-        pool = C.max_pool1d if self.pool_mode == "max" else C.avg_pool1d
-        if self.rank == 2:
-            pool = C.max_pool2d if self.pool_mode == "max" else C.avg_pool2d
+        ops, formats = _POOL_OPS[self.rank]
+        pool = ops[0] if self.pool_mode == "max" else ops[1]
         self.compute_output_shape(inputs.shape)
-        return pool(inputs, self.pool_size, self.strides, self.padding.upper(), fmt[self.rank - 1])
+        return pool(inputs, self.pool_size, self.strides, self.padding.upper(),
+                    formats[self.data_format == "channels_first"])
 
     def compute_output_shape(self, input_shape):
         spatial = [args.conv_output_length(d, k, s, self.padding) for d, k, s in
@@ -66,6 +73,15 @@ class MaxPooling2D(BasePooling):
         super().__init__(pool_size, strides=strides, padding=padding, data_format=data_format, name=name, **kwargs)
 
 
+class MaxPooling3D(BasePooling):
+    """The largest value of each window of (batch, depth, rows, cols, channels) volumes."""
+
+    rank, pool_mode = 3, "max"
+
+    def __init__(self, pool_size=(2, 2, 2), strides=None, padding="valid", data_format=None, name=None, **kwargs):
+        super().__init__(pool_size, strides=strides, padding=padding, data_format=data_format, name=name, **kwargs)
+
+
 class AveragePooling1D(BasePooling):
     """The mean of each window of steps; with padding='same', of the window's in-bounds steps only."""
 
@@ -79,6 +95,15 @@ class AveragePooling2D(BasePooling):
     """The mean of each window of pixels; with padding='same', of the window's in-bounds pixels only."""
 
     rank, pool_mode = 2, "average"
+
+    def __init__(self, pool_size, strides=None, padding="valid", data_format=None, name=None, **kwargs):
+        super().__init__(pool_size, strides=strides, padding=padding, data_format=data_format, name=name, **kwargs)
+
+
+class AveragePooling3D(BasePooling):
+    """The mean of each window of voxels; with padding='same', of the window's in-bounds voxels only."""
+
+    rank, pool_mode = 3, "average"
 
     def __init__(self, pool_size, strides=None, padding="valid", data_format=None, name=None, **kwargs):
         super().__init__(pool_size, strides=strides, padding=padding, data_format=data_format, name=name, **kwargs)
@@ -160,7 +185,26 @@ class GlobalMaxPooling2D(BaseGlobalPooling):
         return R.reduce_max(inputs, axis=self._spatial_axes(), keepdims=self.keepdims)
 
 
-MaxPool1D, MaxPool2D = MaxPooling1D, MaxPooling2D
-AvgPool1D, AvgPool2D = AveragePooling1D, AveragePooling2D
+class GlobalAveragePooling3D(BaseGlobalPooling):
+    """The mean over depth, rows and columns of each channel."""
+
+    rank = 3
+
+    def call(self, inputs):
+        return R.reduce_mean(inputs, axis=self._spatial_axes(), keepdims=self.keepdims)
+
+
+class GlobalMaxPooling3D(BaseGlobalPooling):
+    """The largest value over depth, rows and columns of each channel."""
+
+    rank = 3
+
+    def call(self, inputs):
+        return R.reduce_max(inputs, axis=self._spatial_axes(), keepdims=self.keepdims)
+
+
+MaxPool1D, MaxPool2D, MaxPool3D = MaxPooling1D, MaxPooling2D, MaxPooling3D
+AvgPool1D, AvgPool2D, AvgPool3D = AveragePooling1D, AveragePooling2D, AveragePooling3D
 GlobalAvgPool1D, GlobalAvgPool2D = GlobalAveragePooling1D, GlobalAveragePooling2D
-GlobalMaxPool1D, GlobalMaxPool2D = GlobalMaxPooling1D, GlobalMaxPooling2D
+GlobalAvgPool3D = GlobalAveragePooling3D
+GlobalMaxPool1D, GlobalMaxPool2D, GlobalMaxPool3D = GlobalMaxPooling1D, GlobalMaxPooling2D, GlobalMaxPooling3D

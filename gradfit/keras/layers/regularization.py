@@ -1,4 +1,4 @@
-"""Regularization layers: Dropout, SpatialDropout1D/2D, GaussianNoise, GaussianDropout, AlphaDropout,
+"""Regularization layers: Dropout, SpatialDropout1D/2D/3D, GaussianNoise, GaussianDropout, AlphaDropout,
 ActivityRegularization.
 
 The random ones act only when called with training=True (as inside `fit` or `model(x, training=True)`);
@@ -12,6 +12,7 @@ from ...ops import math as M
 from ...ops import nn as N
 from ...ops import random as R
 from .. import regularizers
+from .conv_arguments import standardize_data_format
 from .input_spec import InputSpec
 from .layer import Layer
 
@@ -80,13 +81,24 @@ class SpatialDropout2D(SpatialDropout1D):
         self.data_format = data_format or backend.image_data_format()
 
     def _noise_shape(self, inputs):
-        shape = inputs.shape
+        shape, spatial = inputs.shape, (1,) * (self._RANK - 2)
         if self.data_format == "channels_first":
-            return (shape[0], shape[1], 1, 1)
-        return (shape[0], 1, 1, shape[3])
+            return (shape[0], shape[1]) + spatial
+        return (shape[0],) + spatial + (shape[-1],)
 
     def get_config(self):
         return {**super().get_config(), "data_format": self.data_format}
+
+
+class SpatialDropout3D(SpatialDropout2D):
+    """Dropout of whole feature volumes of (batch, depth, rows, cols, channels) inputs (channels first with
+    data_format='channels_first')."""
+
+    _RANK = 5
+
+    def __init__(self, rate, data_format=None, seed=None, name=None, dtype=None, **kwargs):
+        super().__init__(rate, data_format=standardize_data_format(data_format), seed=seed, name=name, dtype=dtype,
+                         **kwargs)
 
 
 class GaussianNoise(Layer):
