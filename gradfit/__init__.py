@@ -28,7 +28,8 @@ from .ops.array import (boolean_mask, broadcast_dynamic_shape, broadcast_static_
                         expand_dims, eye, fill, gather, gather_nd, identity, linspace, meshgrid, one_hot, ones,
                         ones_like, pad, range, rank, repeat, reshape, reverse, roll, scatter_nd, sequence_mask, shape,
                         shape_n, size, slice, sort, argsort, split, squeeze, stack, strided_slice,
-                        tensor_scatter_nd_add, tensor_scatter_nd_sub, tensor_scatter_nd_update, tile, transpose, unique,
+                        tensor_scatter_nd_add, tensor_scatter_nd_max, tensor_scatter_nd_min,
+                        tensor_scatter_nd_sub, tensor_scatter_nd_update, tile, transpose, unique,
                         unique_with_counts, unstack, zeros, searchsorted,
                         zeros_like)
 from .ops.segment import unsorted_segment_sum

@@ -8,7 +8,7 @@ from hypothesis.extra.numpy import array_shapes, mutually_broadcastable_shapes
 
 import gradfit as tf
 from gradfit.autodiff.tape import Primitive
-from gradfit.ops import array, conv, decompositions, linalg, math as gmath, nn, reduction
+from gradfit.ops import array, conv, decompositions, linalg, math as gmath, nn, reduction, volumetric
 
 from gradcheck import check_gradient, recorded_primitives
 
@@ -185,6 +185,10 @@ CASES = {
                                    lambda r: r.standard_normal((4, 2))),
     "unsorted_segment_max": fixed(lambda x: tf.math.unsorted_segment_max(x, [1, 0, 1, 1], 2), lambda r: distinct(r, (4, 3))),
     "segment_min": fixed(lambda x: tf.math.segment_min(x, [0, 0, 2]), lambda r: distinct(r, (3, 2))),
+    "tensor_scatter_nd_max": fixed(lambda t, u: tf.tensor_scatter_nd_max(t, [[0, 1], [2, 0], [0, 1]], u),
+                                   lambda r: distinct(r, (3, 2)), lambda r: distinct(r, (3,)) + 0.025),
+    "tensor_scatter_nd_min": fixed(lambda t, u: tf.tensor_scatter_nd_min(t, [[1], [0]], u),
+                                   lambda r: distinct(r, (3, 2)), lambda r: distinct(r, (2, 2)) + 0.025),
     # linear algebra
     "matmul": fixed(tf.matmul, lambda r: r.standard_normal((3, 4)), lambda r: r.standard_normal((4, 2))),
     "matmul_transposed": fixed(lambda a, b: tf.matmul(a, b, transpose_a=True, transpose_b=True),
@@ -282,6 +286,26 @@ CASES = {
     "avg_pool2d_same": fixed(lambda x: tf.nn.avg_pool2d(x, 3, 2, "SAME"), lambda r: r.standard_normal((2, 5, 5, 2))),
     "avg_pool1d": fixed(lambda x: tf.nn.avg_pool1d(x, 2, 2, "VALID"), lambda r: r.standard_normal((2, 6, 3))),
     "max_pool1d": fixed(lambda x: tf.nn.max_pool1d(x, 3, 1, "SAME"), lambda r: distinct(r, (2, 6, 2))),
+    "conv3d_same_strided": fixed(lambda x, w: tf.nn.conv3d(x, w, [1, 2, 1, 2, 1], "SAME"),
+                                 lambda r: r.standard_normal((1, 3, 4, 5, 2)),
+                                 lambda r: r.standard_normal((2, 3, 2, 2, 2))),
+    "conv3d_valid_dilated": fixed(lambda x, w: tf.nn.conv3d(x, w, 1, "VALID", dilations=[1, 2, 1, 2, 1]),
+                                  lambda r: r.standard_normal((2, 3, 3, 4, 1)),
+                                  lambda r: r.standard_normal((2, 2, 2, 1, 3))),
+    "conv3d_channels_first": fixed(lambda x, w: tf.nn.conv3d(x, w, 1, "SAME", data_format="NCDHW"),
+                                   lambda r: r.standard_normal((1, 2, 3, 3, 2)),
+                                   lambda r: r.standard_normal((1, 2, 3, 2, 2))),
+    "conv3d_bias_relu": fixed(lambda x, w, b: volumetric.conv3d_dense(x, w, b, 1, "SAME", activation="relu"),
+                              lambda r: r.standard_normal((1, 2, 3, 3, 2)),
+                              lambda r: r.standard_normal((2, 2, 1, 2, 3)),
+                              lambda r: r.standard_normal((3,)) + 0.5),
+    "max_pool3d": fixed(lambda x: tf.nn.max_pool3d(x, 2, 2, "VALID"), lambda r: distinct(r, (2, 2, 4, 5, 2))),
+    "max_pool3d_same_overlap": fixed(lambda x: tf.nn.max_pool3d(x, [2, 3, 2], [1, 2, 1], "SAME"),
+                                     lambda r: distinct(r, (1, 3, 4, 3, 2))),
+    "avg_pool3d_same": fixed(lambda x: tf.nn.avg_pool3d(x, [2, 3, 2], 2, "SAME"),
+                             lambda r: r.standard_normal((2, 3, 5, 4, 2))),
+    "avg_pool3d_channels_first": fixed(lambda x: tf.nn.avg_pool3d(x, 2, 1, "VALID", data_format="NCDHW"),
+                                       lambda r: r.standard_normal((1, 2, 3, 3, 3))),
 }
 
 
@@ -295,7 +319,7 @@ def test_gradient_matches_finite_differences(name, data, seed):
 
 def _all_primitives():
     found = {}
-    for module in (gmath, reduction, array, linalg, decompositions, nn, conv):
+    for module in (gmath, reduction, array, linalg, decompositions, nn, conv, volumetric):
         for _, obj in inspect.getmembers(module):
             if isinstance(obj, Primitive):
                 found[obj.name] = obj

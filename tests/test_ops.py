@@ -254,3 +254,67 @@ def test_space_depth_round_trip_and_set_diag():
     np.testing.assert_array_equal(tf.linalg.set_diag(np.zeros((2, 3)), [1.0, 2.0]), [[1, 0, 0], [0, 2, 0]])
     np.testing.assert_array_equal(tf.linalg.set_diag(np.full((3, 2), 7.0), [1.0, 2.0]), [[1, 7], [7, 2], [7, 7]])
     assert float(tf.nn.l2_loss(tf.constant([3.0, 4.0]))) == 12.5
+
+
+def test_tensor_scatter_nd_max_and_min_keep_the_extreme_and_share_gradients_among_ties():
+    t = tf.constant([[1.0, 2.0], [3.0, 4.0]], tf.float64)
+    np.testing.assert_array_equal(tf.tensor_scatter_nd_max(t, [[0, 0], [1, 1], [0, 0]], [5.0, 1.0, 7.0]),
+                                  [[7, 2], [3, 4]])
+    np.testing.assert_array_equal(tf.tensor_scatter_nd_min(t, [[0], [0]], [[0.0, 5.0], [3.0, 1.0]]), [[0, 1], [3, 4]])
+    np.testing.assert_array_equal(tf.tensor_scatter_nd_max([1, 2, 3], [[0], [2], [2]], [3, 1, 9]), [3, 2, 9])
+    with pytest.raises(InvalidArgumentError, match=r"indices \[5\] do not index into shape \[2\]"):
+        tf.tensor_scatter_nd_max(tf.constant([1, 2]), [[0], [5]], [3, 1])
+    u = tf.constant([0.0, 0.0, 5.0], tf.float64)
+    with tf.GradientTape() as tape:
+        tape.watch([t, u])
+        y = tf.reduce_sum(tf.tensor_scatter_nd_min(t, [[0, 0], [0, 0], [1, 1]], u) * [[1.0, 2.0], [3.0, 4.0]])
+    gt, gu = tape.gradient(y, [t, u])  # TensorFlow's values: the two tied updates share element (0, 0)
+    np.testing.assert_array_equal(gt, [[0, 2], [3, 4]])
+    np.testing.assert_array_equal(gu, [0.5, 0.5, 0])
+
+
+def test_invert_permutation_and_its_errors():
+    np.testing.assert_array_equal(tf.math.invert_permutation([3, 4, 0, 2, 1]), [2, 4, 3, 0, 1])
+    assert tf.math.invert_permutation(tf.constant([1, 0], tf.int64)).dtype == tf.int64
+    for bad, message in [([0, 0], "0 is duplicated"), ([2, 1, 1, 2], "1 is duplicated"),
+                         ([0, 2], "2 is not between 0 and 2"), ([[0, 1]], "1D vector"), ([0.0, 1.0], "int32 or int64")]:
+        with pytest.raises(InvalidArgumentError, match=message):
+            tf.math.invert_permutation(bad)
+
+
+def test_polyval_zero_fraction_and_monotonicity():
+    np.testing.assert_array_equal(tf.math.polyval([1.0, 2.0, 3.0], tf.constant([0.0, 1.0, 2.0])), [3, 6, 11])
+    np.testing.assert_array_equal(tf.math.polyval([tf.constant([1.0, 2.0]), 2.0], tf.constant([[0.0, 1.0]])), [[2, 4]])
+    assert tf.math.polyval([1, 2], 3).numpy() == 5 and tf.math.polyval([1, 2], 3).dtype == tf.int32
+    np.testing.assert_array_equal(tf.math.polyval([], tf.constant([1.0, 2.0])), [0, 0])
+    with pytest.raises(ValueError, match="must be list type"):
+        tf.math.polyval(tf.constant([1.0, 2.0]), 3.0)
+    x = tf.constant([0.5, -2.0], tf.float64)
+    with tf.GradientTape() as tape:
+        tape.watch(x)
+        y = tf.reduce_sum(tf.math.polyval([2.0, -1.0, 3.0], x))
+    np.testing.assert_array_equal(tape.gradient(y, x), [1.0, -9.0])
+    fraction = tf.math.zero_fraction(tf.constant([[0.0, 1.0], [0.0, 2.0]], tf.float64))
+    assert fraction.dtype == tf.float32 and float(fraction) == 0.5
+    assert np.isclose(float(tf.math.zero_fraction([0, 1, 0])), 2 / 3) and np.isnan(float(tf.math.zero_fraction([])))
+    assert bool(tf.math.is_strictly_increasing([[1, 2], [3, 4]]))
+    assert not bool(tf.math.is_strictly_increasing([1, 1, 3]))
+    assert bool(tf.math.is_strictly_increasing([])) and bool(tf.math.is_non_decreasing([1, 1, 3]))
+
+
+def test_confusion_matrix_counts_or_sums_weights_as_tensorflow():
+    np.testing.assert_array_equal(tf.math.confusion_matrix([1, 2, 4], [2, 2, 4]),
+                                  [[0, 0, 0, 0, 0], [0, 0, 1, 0, 0], [0, 0, 1, 0, 0], [0, 0, 0, 0, 0], [0, 0, 0, 0, 1]])
+    weighted = tf.math.confusion_matrix([1, 2, 2], [2, 2, 2], 3, weights=[1.5, 2.0, 3.0], dtype=tf.float64)
+    assert weighted.dtype == tf.float64
+    np.testing.assert_array_equal(weighted, [[0, 0, 0], [0, 0, 1.5], [0, 0, 5]])
+    # Integer output truncates each weight first; float labels are truncated; any shape is flattened.
+    np.testing.assert_array_equal(tf.math.confusion_matrix([1, 2, 2], [2, 2, 2], 3, weights=[1.5, 2.0, 3.0]),
+                                  [[0, 0, 0], [0, 0, 1], [0, 0, 5]])
+    np.testing.assert_array_equal(tf.math.confusion_matrix([1.7, 1.0], [2.2, 0.0]), [[0, 0, 0], [1, 0, 1], [0, 0, 0]])
+    np.testing.assert_array_equal(tf.math.confusion_matrix([[1, 2]], [[2, 2]]), [[0, 0, 0], [0, 0, 1], [0, 0, 1]])
+    assert tf.math.confusion_matrix([1, 0], [0, 0], dtype=tf.int64).dtype == tf.int64
+    with pytest.raises(InvalidArgumentError, match="`labels` contains negative values"):
+        tf.math.confusion_matrix([1, -1], [2, 2])
+    with pytest.raises(InvalidArgumentError, match="`predictions` out of bound"):
+        tf.math.confusion_matrix([1, 1], [2, 3], num_classes=3)

@@ -100,6 +100,17 @@ def test_pooling_second_order():
     check_second_order(lambda x: tf.sin(tf.nn.avg_pool2d(x, 3, 2, "SAME")), [x])
 
 
+def test_volume_convolution_and_pooling_second_order():
+    rng = np.random.default_rng(9)
+    x = rng.standard_normal((1, 3, 4, 3, 2))
+    w = rng.standard_normal((2, 2, 2, 2, 2))
+    check_second_order(lambda x, w: tf.tanh(tf.nn.conv3d(x, w, [1, 2, 1, 1, 1], "SAME")), [x, w])
+    n = x.size
+    distinct = (rng.permutation(n) * 0.1 - n * 0.05).reshape(x.shape)
+    check_second_order(lambda x: tf.square(tf.nn.max_pool3d(x, 2, 1, "SAME")), [distinct])
+    check_second_order(lambda x: tf.sin(tf.nn.avg_pool3d(x, [2, 3, 2], 2, "SAME")), [x])
+
+
 def test_indexing_and_gather_second_order():
     rng = np.random.default_rng(5)
     x = rng.standard_normal((4, 3))

@@ -475,6 +475,73 @@ def tensor_scatter_nd_add(tensor, indices, updates, name=None):
     return M.add(tensor, _scatter_add_value(updates, value(tensor).shape, key))
 
 
+def _scatter_extreme(prim, ufunc, tensor, indices, updates, what):
+    t, u = value(tensor), value(updates)
+    idx = value(indices).astype(np.int64)
+    depth = idx.shape[-1]
+    for d in builtins.range(depth):
+        bad = (idx[..., d] < 0) | (idx[..., d] >= t.shape[d])
+        if bad.any():
+            first = idx[tuple(np.argwhere(bad)[0])].tolist()
+            raise InvalidArgumentError(f"{what}: indices {first} do not index into shape {list(t.shape)}")
+    key = tuple(idx[..., d] for d in builtins.range(depth))
+    out = t.copy()
+    ufunc.at(out, key, u.astype(t.dtype, copy=False))
+    return output(prim, out, (tensor, updates), {"key": key})
+
+
+def _scatter_extreme_grads(g, ans, tensor, updates, key):
+    # As TensorFlow: each output element's gradient is shared equally by the inputs that reach it (the
+    # tensor's own element and every update written there that equals the result).
+    from_tensor = M.cast(M.equal(tensor, ans), g.dtype)
+    from_updates = M.cast(M.equal(updates, _gather_by_key(ans, key)), g.dtype)
+    count = M.add(from_tensor, _scatter_add_value(from_updates, value(ans).shape, key))
+    share = M.divide(g, count)
+    return M.multiply(share, from_tensor), M.multiply(_gather_by_key(share, key), from_updates)
+
+
+class _ScatterExtreme(Primitive):
+    __slots__ = ()
+
+    def gradients(self, g, ans, inputs, params, wanted):
+        grads = _scatter_extreme_grads(g, ans, *inputs, **params)
+        return {i: grads[i] for i in wanted}
+
+
+_scatter_max = _ScatterExtreme("TensorScatterMax")
+_scatter_min = _ScatterExtreme("TensorScatterMin")
+
+
+def tensor_scatter_nd_max(tensor, indices, updates, name=None):
+    """`tensor` with each element at `indices` raised to the largest of it and the updates written there."""
+    return _scatter_extreme(_scatter_max, np.maximum, tensor, indices, updates, "tensor_scatter_nd_max")
+
+
+def tensor_scatter_nd_min(tensor, indices, updates, name=None):
+    """`tensor` with each element at `indices` lowered to the smallest of it and the updates written there."""
+    return _scatter_extreme(_scatter_min, np.minimum, tensor, indices, updates, "tensor_scatter_nd_min")
+
+
+def invert_permutation(x, name=None):
+    """The inverse of the permutation `x` of 0..n-1: y[x[i]] = i."""
+    v = value(x)
+    if v.dtype.kind not in "iu":
+        raise InvalidArgumentError(f"invert_permutation: x must be int32 or int64, got dtype {v.dtype}")
+    if v.ndim != 1:
+        raise InvalidArgumentError(f"invert_permutation expects a 1D vector, got shape {v.shape}")
+    n = v.size
+    outside = (v < 0) | (v >= n)
+    if outside.any():
+        raise InvalidArgumentError(f"{v[outside][0]} is not between 0 and {n}")
+    repeated = np.ones(n, dtype=bool)
+    repeated[np.unique(v, return_index=True)[1]] = False
+    if repeated.any():
+        raise InvalidArgumentError(f"{v[np.argmax(repeated)]} is duplicated in the input.")
+    out = np.empty_like(v)
+    out[v] = np.arange(n, dtype=v.dtype)
+    return Tensor(out)
+
+
 # -------------------------------------------------------------------------------------------- pad
 _pad = Primitive("PadV2")
 

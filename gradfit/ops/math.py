@@ -7,6 +7,7 @@ from ..backend import np_dtype
 from .core import (ACTIVE, InvalidArgumentError, Primitive, Tensor, defgrad, kind_converts, output, pair, record,
                    shape_of, value)
 from . import array as A
+from . import special_erf as _special_erf
 
 
 def _binary_op(name, fn, differentiable=True):
@@ -188,15 +189,8 @@ _sigmoid, sigmoid = _unary_op("Sigmoid", _sigmoid_value)
 
 
 def _erf_value(v):
-    # Abramowitz & Stegun 7.1.26 refined to float32 accuracy by one Newton-free polynomial in t.
-    x = np.asarray(v, dtype=np.float64)
-    s = np.sign(x)
-    a = np.abs(x)
-    t = 1.0 / (1.0 + 0.5 * a)
-    # Numerical Recipes erfc approximation (relative error < 1.2e-7 everywhere).
-    y = t * np.exp(-a * a - 1.26551223 + t * (1.00002368 + t * (0.37409196 + t * (0.09678418 + t * (
-        -0.18628806 + t * (0.27886807 + t * (-1.13520398 + t * (1.48851587 + t * (-0.82215223 + t * 0.17087277)))))))))
-    return (s * (1.0 - y)).astype(v.dtype if v.dtype.kind == "f" else np.float32, copy=False)
+    out = _special_erf.erf(v)
+    return out.astype(v.dtype if v.dtype.kind == "f" else np.float32, copy=False)
 
 
 _erf, erf = _unary_op("Erf", _erf_value)
@@ -402,6 +396,18 @@ def xlog1py(x, y, name=None):
     zero = equal(x, 0)
     safe = where(zero, np.zeros_like(np.asarray(value(y))), y)
     return where(zero, A.zeros_like(multiply(x, safe)), multiply(x, log1p(safe)))
+
+
+def polyval(coeffs, x, name=None):
+    """coeffs[0] * x^(n-1) + ... + coeffs[n-1], by Horner's rule (zeros like x for no coefficients)."""
+    if not isinstance(coeffs, list):
+        raise ValueError(f"Argument coeffs must be list type. Received type {type(coeffs)}.")
+    if not coeffs:
+        return A.zeros_like(x)
+    p = coeffs[0]
+    for c in coeffs[1:]:
+        p = add(c, multiply(p, x))
+    return p if isinstance(p, Tensor) else Tensor(value(p))
 
 
 def l2_loss(t, name=None):

@@ -1,6 +1,8 @@
-"""Reductions, scans and top-k (`tf.reduce_*`, `tf.math.cumsum`, `tf.math.top_k`)."""
+"""Reductions, scans, top-k and counts (`tf.reduce_*`, `tf.math.cumsum`, `tf.math.top_k`,
+`tf.math.confusion_matrix`)."""
 import numpy as np
 
+from ..backend import np_dtype
 from .core import ACTIVE, InvalidArgumentError, Primitive, Tensor, defgrad, normalize_axis, output, outputs, record, value
 from . import array as A
 from . import math as M
@@ -272,3 +274,57 @@ def bincount(arr, weights=None, minlength=None, maxlength=None, dtype="int32", n
     if maxlength is not None:
         out = out[:maxlength]
     return Tensor(out.astype(_dtype_name(dtype) if w is None else w.dtype))
+
+
+def confusion_matrix(labels, predictions, num_classes=None, weights=None, dtype="int32", name=None):
+    """The num_classes x num_classes matrix counting (or summing `weights` of) each (label, prediction)
+    pair; num_classes defaults to one more than the largest label or prediction."""
+    pairs = []
+    for what, x in (("labels", labels), ("predictions", predictions)):
+        v = value(x)
+        v = (np.trunc(v) if v.dtype.kind == "f" else v).astype(np.int64).reshape(-1)
+        if v.size and v.min() < 0:
+            raise InvalidArgumentError(f"`{what}` contains negative values: {v[v < 0][:3].tolist()}")
+        pairs.append(v)
+    labels_v, predictions_v = pairs
+    if labels_v.shape != predictions_v.shape:
+        raise InvalidArgumentError(f"confusion_matrix: labels and predictions must have one size, got "
+                                   f"{labels_v.size} and {predictions_v.size}")
+    if num_classes is None:
+        n = int(max(labels_v.max(initial=-1), predictions_v.max(initial=-1))) + 1
+    else:
+        n = int(value(num_classes))
+        for what, v in (("labels", labels_v), ("predictions", predictions_v)):
+            if v.size and v.max() >= n:
+                raise InvalidArgumentError(f"`{what}` out of bound: {v[v >= n][:3].tolist()} not below {n}")
+    target = np_dtype(dtype)
+    out = np.zeros((n, n), dtype=target)
+    if weights is None:
+        np.add.at(out, (labels_v, predictions_v), 1)
+    else:
+        w = value(weights)
+        w = (np.trunc(w) if w.dtype.kind == "f" and target.kind in "iu" else w).astype(target).reshape(-1)
+        np.add.at(out, (labels_v, predictions_v), np.broadcast_to(w, labels_v.shape))
+    return Tensor(out)
+
+
+_value_of = value
+
+
+def zero_fraction(value, name=None):
+    """The fraction of elements of `value` that are zero, as a float32 scalar (NaN for an empty tensor)."""
+    v = _value_of(value)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return Tensor(np.float32(np.count_nonzero(v == 0)) / np.float32(v.size))
+
+
+def is_non_decreasing(x, name=None):
+    """Whether each element of `x` (flattened) is >= the one before it."""
+    v = value(x).reshape(-1)
+    return Tensor(np.asarray(bool(np.all(v[1:] >= v[:-1]))))
+
+
+def is_strictly_increasing(x, name=None):
+    """Whether each element of `x` (flattened) is > the one before it."""
+    v = value(x).reshape(-1)
+    return Tensor(np.asarray(bool(np.all(v[1:] > v[:-1]))))

@@ -81,6 +81,49 @@ def unsorted_segment_min(data, segment_ids, num_segments, name=None):
     return _extreme(_segment_min, np.minimum, "max", data, segment_ids, num_segments, "unsorted_segment_min")
 
 
+_segment_prod = Primitive("UnsortedSegmentProd")
+
+
+def _prod_grad(g, ans, data, ids):
+    # As TensorFlow: a row's share is the product of the other rows of its segment, so a segment with one
+    # zero passes gradient only to that zero (the product of the rest) and one with two zeros passes none.
+    d = value(data)
+    zero = d == 0
+    zeros = np.zeros(value(ans).shape, dtype=np.int64)
+    np.add.at(zeros, ids, zero.astype(np.int64))
+    nonzero = M.where(zero, A.ones_like(data), data)
+    others = M.where(zero, A.gather(_prod_value(nonzero, ids, value(ans).shape[0]), ids),
+                     M.divide(A.gather(ans, ids), nonzero))
+    g = M.where(zeros > 1, A.zeros_like(g), g)
+    return M.multiply(A.gather(g, ids), others)
+
+
+defgrad(_segment_prod, _prod_grad)
+
+
+def _prod_value(data, ids, n):
+    d = value(data)
+    out = np.ones((n,) + d.shape[1:], dtype=d.dtype)
+    np.multiply.at(out, ids, d)
+    return output(_segment_prod, out, (data,), {"ids": ids})
+
+
+def unsorted_segment_prod(data, segment_ids, num_segments, name=None):
+    """output[i] = the product of the rows of `data` whose segment id is i (1 for an empty segment)."""
+    data, ids, n = _segments(data, segment_ids, num_segments, "unsorted_segment_prod")
+    return _prod_value(data, ids, n)
+
+
+def unsorted_segment_sqrt_n(data, segment_ids, num_segments, name=None):
+    """output[i] = the sum of the rows of segment i over the square root of their count (0 if empty)."""
+    if value(data).dtype.kind not in "fc":
+        raise InvalidArgumentError(
+            f"unsorted_segment_sqrt_n: data must be floating-point, got dtype {value(data).dtype}")
+    data, ids, n = _segments(data, segment_ids, num_segments, "unsorted_segment_sqrt_n")
+    total = A._scatter_add_value(data, (n,) + value(data).shape[1:], (ids,))
+    return M.divide(total, np.sqrt(np.maximum(_counts(ids, n, data), 1)))
+
+
 def _sorted(segment_ids, what):
     """The number of segments of sorted, non-negative 1-D `segment_ids`."""
     ids = np.asarray(value(segment_ids))
@@ -97,6 +140,11 @@ def segment_sum(data, segment_ids, name=None):
 
 def segment_mean(data, segment_ids, name=None):
     return unsorted_segment_mean(data, segment_ids, _sorted(segment_ids, "segment_mean"))
+
+
+def segment_prod(data, segment_ids, name=None):
+    """As `unsorted_segment_prod` for sorted ids (1 for an empty segment)."""
+    return unsorted_segment_prod(data, segment_ids, _sorted(segment_ids, "segment_prod"))
 
 
 def segment_max(data, segment_ids, name=None):
