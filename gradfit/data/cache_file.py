@@ -17,6 +17,7 @@ from . import structure
 MAGIC = b"GRADFIT-DATASET-CACHE-1\n"
 BLOCK = 256
 SUFFIX = ".gfcache"
+_UNSET = object()
 
 
 def path_for(filename):
@@ -24,12 +25,15 @@ def path_for(filename):
 
 
 class Writer:
-    """Writes one pass's elements; `commit()` publishes the file, `discard()` drops an unfinished one."""
+    """Writes one pass's elements; `commit()` publishes the file, `discard()` drops an unfinished one.
 
-    def __init__(self, path):
+    `opener` opens the file (`gzip.open` for a compressed one).
+    """
+
+    def __init__(self, path, opener=open):
         self._path = path
         self._tmp = f"{path}.tmp-{os.getpid()}-{id(self)}"
-        self._file = open(self._tmp, "wb")
+        self._file = opener(self._tmp, "wb")
         self._file.write(MAGIC)
         self._layout = None
         self._elements = []
@@ -51,7 +55,7 @@ class Writer:
             kind, arrays = _encode(column)
             leaves.append(kind)
             records.extend(arrays)
-        header = {"count": len(self._elements), "structure": _describe(self._layout.template), "leaves": leaves}
+        header = {"count": len(self._elements), "structure": describe_structure(self._layout.template), "leaves": leaves}
         np.save(self._file, np.frombuffer(json.dumps(header).encode("utf-8"), dtype=np.uint8), allow_pickle=False)
         for record in records:
             np.save(self._file, record, allow_pickle=False)
@@ -71,12 +75,12 @@ class Writer:
             self._done = True
 
 
-def read(path):
+def read(path, opener=open):
     """Yield the elements of a committed cache file."""
-    with open(path, "rb") as f:
+    with opener(path, "rb") as f:
         if f.read(len(MAGIC)) != MAGIC:
             raise ValueError(f"{path} is not a gradfit dataset cache file")
-        described, layout = None, None
+        described, layout = _UNSET, None
         while True:
             try:
                 header = np.load(f, allow_pickle=False)
@@ -87,7 +91,7 @@ def read(path):
             columns = [_decode(kind, f, count) for kind in header["leaves"]]
             if header["structure"] != described:
                 described = header["structure"]
-                layout = structure.Layout(_rebuild(described))
+                layout = structure.Layout(rebuild_structure(described))
             for leaves in zip(*columns):
                 yield layout.pack(list(leaves))
 
@@ -132,22 +136,22 @@ def _decode(kind, f, count):
     return out
 
 
-def _describe(template):
+def describe_structure(template):
     if isinstance(template, dict):
-        return {"dict": [[k, _describe(v)] for k, v in template.items()]}
+        return {"dict": [[k, describe_structure(v)] for k, v in template.items()]}
     if isinstance(template, tuple) and hasattr(template, "_fields"):
-        return {"namedtuple": [type(template).__name__, list(template._fields), [_describe(v) for v in template]]}
+        return {"namedtuple": [type(template).__name__, list(template._fields), [describe_structure(v) for v in template]]}
     if isinstance(template, tuple):
-        return {"tuple": [_describe(v) for v in template]}
+        return {"tuple": [describe_structure(v) for v in template]}
     return None
 
 
-def _rebuild(desc):
+def rebuild_structure(desc):
     if desc is None:
         return None
     if "dict" in desc:
-        return {k: _rebuild(v) for k, v in desc["dict"]}
+        return {k: rebuild_structure(v) for k, v in desc["dict"]}
     if "namedtuple" in desc:
         name, fields, items = desc["namedtuple"]
-        return collections.namedtuple(name, fields)(*[_rebuild(v) for v in items])
-    return tuple(_rebuild(v) for v in desc["tuple"])
+        return collections.namedtuple(name, fields)(*[rebuild_structure(v) for v in items])
+    return tuple(rebuild_structure(v) for v in desc["tuple"])

@@ -15,7 +15,6 @@ array per component instead of stacking element by element.
 """
 import numbers
 
-from .. import nest
 from ..errors import InvalidArgumentError, OutOfRangeError
 from ..tensor import Tensor
 from . import host, structure
@@ -27,13 +26,15 @@ UNKNOWN = -2
 
 
 class IterationContext:
-    """What a pass over a pipeline knows: the pipeline's options, and whether it only peeks at one element."""
+    """What a pass over a pipeline knows: the pipeline's options, whether it only peeks at one element, and
+    `on_error`: None, or (under `ignore_errors`) what to call with an error before dropping its element."""
 
-    __slots__ = ("options", "peeking")
+    __slots__ = ("options", "peeking", "on_error")
 
-    def __init__(self, options, peeking=False):
+    def __init__(self, options, peeking=False, on_error=None):
         self.options = options
         self.peeking = peeking
+        self.on_error = on_error
 
 
 class Dataset:
@@ -121,8 +122,7 @@ class Dataset:
             new = structure.from_function_output(reduce_func(structure.to_tensors(state),
                                                              structure.to_tensors(element)))
             old_spec, new_spec = structure.element_spec_of(state), structure.element_spec_of(new)
-            if not structure.same_structure(old_spec, new_spec) or [s.dtype for s in nest.flatten(old_spec)] != [
-                    s.dtype for s in nest.flatten(new_spec)]:
+            if structure.state_mismatch(old_spec, new_spec):
                 raise TypeError(f"reduce_func must keep the state's structure and dtypes: the state was {old_spec} "
                                 f"and reduce_func returned {new_spec}")
             state = new
@@ -184,6 +184,38 @@ class Dataset:
         """The elements of this dataset followed by those of `dataset`."""
         return sources.ConcatenateDataset(self, dataset)
 
+    @staticmethod
+    def choose_from_datasets(datasets, choice_dataset, stop_on_empty_dataset=True):
+        """Element k from `datasets[c]`, c the k-th (int64) element of `choice_dataset`."""
+        return directed.ChooseFromDatasets(datasets, choice_dataset, stop_on_empty_dataset)
+
+    @staticmethod
+    def sample_from_datasets(datasets, weights=None, seed=None, stop_on_empty_dataset=False,
+                             rerandomize_each_iteration=None):
+        """Each element from dataset i with probability `weights[i]` (uniform by default), without replacement."""
+        return directed.SampleFromDatasets(datasets, weights, seed, stop_on_empty_dataset,
+                                           rerandomize_each_iteration)
+
+    @staticmethod
+    def random(seed=None, rerandomize_each_iteration=None, name=None):
+        """An infinite dataset of int64 values uniform in [0, 2**32) (NumPy's draws, not TensorFlow's)."""
+        return directed.RandomDataset(seed, rerandomize_each_iteration)
+
+    @staticmethod
+    def list_files(file_pattern, shuffle=None, seed=None, name=None):
+        """The file names matching the glob pattern(s), sorted; shuffled each pass unless `shuffle=False`."""
+        return files.list_files(file_pattern, shuffle, seed)
+
+    def save(self, path, compression=None, shard_func=None, checkpoint_args=None):
+        """Writes the dataset under the directory `path`, in gradfit's own format (not TensorFlow's snapshot
+        format; see `gradfit.data.files`); `Dataset.load(path)` reads it back."""
+        files.save(self, path, compression, shard_func, checkpoint_args)
+
+    @staticmethod
+    def load(path, element_spec=None, compression=None, reader_func=None, wait=False):
+        """The dataset `Dataset.save` wrote under `path` (gradfit's format), in its saved order by default."""
+        return files.load(path, element_spec, compression, reader_func, wait)
+
     # -- element-wise transformations
     def map(self, map_func, num_parallel_calls=None, deterministic=None, synchronous=None,
             use_unbounded_threadpool=False, name=None):
@@ -206,6 +238,35 @@ class Dataset:
                    deterministic=None, name=None):
         """Maps elements to datasets and takes `block_length` elements from `cycle_length` of them in turn."""
         return mapping.InterleaveDataset(self, map_func, cycle_length, block_length, num_parallel_calls)
+
+    def scan(self, initial_state, scan_func, name=None):
+        """`state, output = scan_func(state, element)` over the elements; the outputs are the elements."""
+        return grouping.ScanDataset(self, initial_state, scan_func)
+
+    def unique(self, name=None):
+        """Each distinct element once (int32, int64 or string elements), in order of first appearance."""
+        return grouping.UniqueDataset(self)
+
+    def group_by_window(self, key_func, reduce_func, window_size=None, window_size_func=None, name=None):
+        """Groups elements by the int64 `key_func(element)` and maps each full window (a Dataset) with
+        `reduce_func(key, window)`; the groups left at the end are reduced in increasing key order."""
+        return grouping.GroupByWindowDataset(self, key_func, reduce_func, window_size, window_size_func)
+
+    def bucket_by_sequence_length(self, element_length_func, bucket_boundaries, bucket_batch_sizes,
+                                  padded_shapes=None, padding_values=None, pad_to_bucket_boundary=False,
+                                  no_padding=False, drop_remainder=False, name=None):
+        """Batches elements of similar length together, a batch size per length bucket, padded per batch."""
+        return grouping.bucket_by_sequence_length(self, element_length_func, bucket_boundaries, bucket_batch_sizes,
+                                                  padded_shapes, padding_values, pad_to_bucket_boundary, no_padding,
+                                                  drop_remainder)
+
+    def rejection_resample(self, class_func, target_dist, initial_dist=None, seed=None, name=None):
+        """`(class, element)` pairs resampled so that classes follow `target_dist`, as tf.data resamples."""
+        return directed.rejection_resample(self, class_func, target_dist, initial_dist, seed)
+
+    def ignore_errors(self, log_warning=False, name=None):
+        """Drops the elements whose computation raised (in map, filter, ...) instead of raising."""
+        return mapping.IgnoreErrorsDataset(self, bool(log_warning))
 
     def enumerate(self, start=0, name=None):
         """Pairs each element with its int64 position, counting from `start`."""
@@ -344,4 +405,5 @@ class NumpyIterator(Iterator):
 
 
 # Transformations subclass Dataset, so their modules load after it.
-from . import batching, caching, mapping, selecting, shuffling, sources, threads  # noqa: E402
+from . import (batching, caching, directed, files, grouping, mapping, selecting, shuffling,  # noqa: E402
+               sources, threads)

@@ -15,6 +15,7 @@ from ..tensor import Tensor, Variable
 
 ARRAY = np.ndarray
 INT64 = np.dtype(np.int64)
+FLOAT32 = np.dtype(np.float32)
 STRING = np.dtype(object)
 
 # Shuffle draws its random slots in blocks of this many, in both of its algorithms, so that an index
@@ -129,6 +130,13 @@ def range_rows(start, step, index, dtype):
 
 def leading_dim(arr):
     return arr.shape[0] if arr.ndim else None
+
+
+def value_key(arr):
+    """A hashable key equal for arrays of the same shape and values (Dataset.unique's)."""
+    if arr.dtype.kind == "O":
+        return arr.shape, tuple(arr.ravel().tolist())
+    return arr.shape, arr.dtype.str, arr.tobytes()
 
 
 # -------------------------------------------------------------------------------------------- batching
@@ -254,6 +262,16 @@ def shard_chunk(chunk, offset, num_shards, index):
 def new_generator(key):
     """A generator seeded by a tuple of non-negative ints."""
     return np.random.default_rng([int(k) & 0xFFFFFFFFFFFFFFFF for k in key])
+
+
+def uniform_floats(generator, n):
+    """`n` floats uniform in [0, 1), as a list."""
+    return generator.random(n).tolist()
+
+
+def random_uint32(generator, n):
+    """`n` int64 values uniform in [0, 2**32) (Dataset.random's values)."""
+    return generator.integers(0, 1 << 32, size=n, dtype=np.int64)
 
 
 def fresh_seed():

@@ -1,15 +1,17 @@
-"""Transformations that call a user function: map, filter, take_while, flat_map, interleave.
+"""Transformations that call a user function: map, filter, take_while, flat_map, interleave; ignore_errors.
 
 The function gets the element as Tensors (a tuple's components as separate arguments) and may use any
-gradfit op. An exception it raises reaches the iterating caller unchanged, from worker threads too.
+gradfit op. An exception it raises reaches the iterating caller unchanged, from worker threads too,
+unless an `ignore_errors` downstream asks for the element to be dropped instead.
 """
+import logging
 import os
 
 from .. import nest
 from ..errors import InvalidArgumentError
 from ..tensor import Tensor
 from . import host, structure
-from .dataset import AUTOTUNE, Dataset
+from .dataset import AUTOTUNE, Dataset, IterationContext
 from .threads import parallel_map
 
 
@@ -52,8 +54,9 @@ class MapDataset(Dataset):
 
     def _elements(self, ctx):
         upstream = self._child._elements(ctx)
+        apply = tolerant(self._apply, ctx.on_error)
         if self._workers is None or ctx.peeking:
-            return map(self._apply, upstream)
+            return without_dropped(map(apply, upstream), ctx)
         deterministic = self._deterministic
         if deterministic is None:
             deterministic = ctx.options.deterministic is not False
@@ -61,7 +64,7 @@ class MapDataset(Dataset):
         cap = ctx.options.threading.private_threadpool_size
         if cap:
             workers = min(workers, int(cap))
-        return parallel_map(self._apply, upstream, workers, deterministic)
+        return without_dropped(parallel_map(apply, upstream, workers, deterministic), ctx)
 
     def _cardinality(self):
         return self._child._cardinality()
@@ -106,7 +109,10 @@ class FilterDataset(Dataset):
 
     def _elements(self, ctx):
         predicate = self._predicate
-        return (e for e in self._child._elements(ctx) if _predicate_result(predicate, e))
+        if ctx.on_error is None:
+            return (e for e in self._child._elements(ctx) if _predicate_result(predicate, e))
+        keep = tolerant(lambda e: _predicate_result(predicate, e), ctx.on_error)
+        return filter(lambda e: keep(e) is True, self._child._elements(ctx))
 
     def _compute_spec(self):
         return self._child.element_spec
@@ -145,8 +151,11 @@ class FlatMapDataset(Dataset):
         self._fn = map_func
 
     def _elements(self, ctx):
+        open_dataset = tolerant(lambda e: _dataset_result(self._fn, e, "flat_map"), ctx.on_error)
         for e in self._child._elements(ctx):
-            yield from _dataset_result(self._fn, e, "flat_map")._elements(ctx)
+            dataset = open_dataset(e)
+            if dataset is not DROPPED:
+                yield from dataset._elements(ctx)
 
 
 class InterleaveDataset(Dataset):
@@ -167,6 +176,7 @@ class InterleaveDataset(Dataset):
 
     def _elements(self, ctx):
         inputs = iter(self._child._elements(ctx))
+        open_dataset = tolerant(lambda e: _dataset_result(self._fn, e, "interleave"), ctx.on_error)
         slots = [None] * self._cycle
         open_count = 0
         inputs_left = True
@@ -179,8 +189,10 @@ class InterleaveDataset(Dataset):
                     if element is _END:
                         inputs_left = False
                     else:
-                        slots[index] = iter(_dataset_result(self._fn, element, "interleave")._elements(ctx))
-                        open_count += 1
+                        dataset = open_dataset(element)
+                        if dataset is not DROPPED:
+                            slots[index] = iter(dataset._elements(ctx))
+                            open_count += 1
                         continue
                 index = (index + 1) % self._cycle
                 continue
@@ -195,3 +207,65 @@ class InterleaveDataset(Dataset):
 
 
 _END = object()
+
+
+# ------------------------------------------------------------------------------------- ignore_errors
+DROPPED = object()  # what a tolerant call returns for an element whose function raised
+_log = logging.getLogger("gradfit.data")
+
+
+def tolerant(fn, on_error):
+    """`fn`, or when errors are ignored (`on_error` set), `fn` reporting a failure and returning DROPPED."""
+    if on_error is None:
+        return fn
+
+    def call(element):
+        try:
+            return fn(element)
+        except Exception as exc:  # noqa: B902 -- ignore_errors drops any failing element, as tf.data does
+            on_error(exc)
+            return DROPPED
+
+    return call
+
+
+def without_dropped(elements, ctx):
+    return elements if ctx.on_error is None else filter(lambda e: e is not DROPPED, elements)
+
+
+def _warn(exc):
+    _log.warning("Ignoring an error in the input pipeline: %s: %s", type(exc).__name__, exc)
+
+
+def _silent(exc):
+    pass
+
+
+class IgnoreErrorsDataset(Dataset):
+    """`ignore_errors`: elements whose computation raised are dropped and the pass goes on.
+
+    Upstream map, filter, flat_map and interleave functions (and from_generator's conversions) drop the
+    failing element themselves; any other error ends the pass if the transformation that raised it
+    cannot go past it (a Python generator that raised has finished, as in tf.data).
+    """
+
+    def __init__(self, child, log_warning):
+        self._child = child
+        self._inputs = (child,)
+        self._report = _warn if log_warning else _silent
+
+    def _elements(self, ctx):
+        report = self._report
+        elements = iter(self._child._elements(IterationContext(ctx.options, ctx.peeking, report)))
+        while True:
+            try:
+                element = next(elements)
+            except StopIteration:
+                return
+            except Exception as exc:  # noqa: B902 -- see the class docstring
+                report(exc)
+                continue
+            yield element
+
+    def _compute_spec(self):
+        return self._child.element_spec

@@ -37,6 +37,29 @@ def seed_key(seed):
     return (DEFAULT_GLOBAL_SEED if global_seed is None else global_seed, int(seed))
 
 
+class SeededPasses:
+    """The generators of a random transformation's passes, from seeds fixed when it is created.
+
+    Each pass (each `iter()`) draws from a generator keyed by the seeds and, when `rerandomize`, the
+    pass number: a new draw every pass, the same sequence of draws every run. A peek (for element_spec)
+    reuses the next pass's generator without using it up. `salt` keeps the streams of different kinds of
+    transformations built from the same seed apart.
+    """
+
+    def __init__(self, seed, rerandomize, salt=()):
+        self.key = seed_key(seed) + tuple(salt)
+        self.rerandomize = rerandomize
+        self._passes = 0
+        self._lock = threading.Lock()
+
+    def generator(self, ctx):
+        with self._lock:
+            number = self._passes if self.rerandomize else 0
+            if not ctx.peeking:
+                self._passes += 1
+        return host.new_generator(self.key + (number,))
+
+
 class ShuffleDataset(Dataset):
     def __init__(self, child, buffer_size, seed, reshuffle_each_iteration):
         if buffer_size <= 0 and buffer_size != UNKNOWN:
@@ -46,27 +69,17 @@ class ShuffleDataset(Dataset):
         self._source = child._source
         # UNKNOWN_CARDINALITY as buffer_size means a buffer as large as the dataset: a full shuffle.
         self._buffer_size = sys.maxsize if buffer_size == UNKNOWN else buffer_size
-        self._key = seed_key(seed)
-        self._reshuffle = reshuffle_each_iteration
-        self._passes = 0
-        self._lock = threading.Lock()
-
-    def _generator(self, ctx):
-        """The generator of one pass; a peek (for element_spec) reuses the next pass's without using it up."""
-        with self._lock:
-            number = self._passes if self._reshuffle else 0
-            if not ctx.peeking:
-                self._passes += 1
-        return host.new_generator(self._key + (number,))
+        self._passes = SeededPasses(seed, reshuffle_each_iteration)
 
     def _elements(self, ctx):
         if self._source is not None:
             return self._source.elements(self._index_chunks(ctx))
-        return host.shuffled_elements(iter(self._child._elements(ctx)), self._buffer_size, self._generator(ctx))
+        return host.shuffled_elements(iter(self._child._elements(ctx)), self._buffer_size,
+                                      self._passes.generator(ctx))
 
     def _index_chunks(self, ctx):
         reader = host.IndexReader(self._child._index_chunks(ctx))
-        return host.shuffled_indices(reader, self._buffer_size, self._generator(ctx))
+        return host.shuffled_indices(reader, self._buffer_size, self._passes.generator(ctx))
 
     def _cardinality(self):
         return self._child._cardinality()

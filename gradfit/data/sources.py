@@ -177,8 +177,13 @@ class GeneratorDataset(Dataset):
         self._specs = list(self._layout.flatten(signature))
 
     def _elements(self, ctx):
+        from .mapping import DROPPED, tolerant
+
+        conform = tolerant(self._conform, ctx.on_error)  # under ignore_errors a bad value is dropped
         for value in self._generator(*self._args):
-            yield self._conform(value)
+            element = conform(value)
+            if element is not DROPPED:
+                yield element
 
     def _conform(self, value):
         signature = self._element_spec

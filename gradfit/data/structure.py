@@ -99,6 +99,15 @@ def same_structure(a, b):
     return True
 
 
+def state_mismatch(old, new):
+    """None when a new state's spec keeps the old one's structure and dtypes, else what differs."""
+    if not same_structure(old, new):
+        return "element structure"
+    if [s.dtype for s in nest.flatten(old)] != [s.dtype for s in nest.flatten(new)]:
+        return "element types"
+    return None
+
+
 def batched_spec(spec, batch_size):
     """The spec of a batch of `spec` elements (batch_size None: a partial last batch is possible)."""
     if isinstance(spec, DatasetSpec):
