@@ -8,14 +8,22 @@ from ..tensor import Variable
 
 _SUBMODULES = ("activations", "backend", "callbacks", "config", "constraints", "datasets", "initializers",
                "layers", "losses", "metrics", "mixed_precision", "models", "ops", "optimizers", "random",
-               "regularizers", "saving", "utils")
+               "regularizers", "saving", "tree", "utils")
 _NAMES = {
     "Input": "layers", "InputLayer": "layers", "InputSpec": "layers", "Layer": "layers",
     "KerasTensor": "layers", "DTypePolicy": "mixed_precision",
     "Model": "models", "Sequential": "models",
     "Loss": "losses", "Metric": "metrics", "Optimizer": "optimizers",
     "Initializer": "initializers", "Regularizer": "regularizers", "Constraint": "constraints",
+    "name_scope": "scopes", "device": "scopes",
 }
+
+
+def version():
+    """The version of Keras whose API this package implements ("3.15.1"); gradfit's own is gradfit.__version__."""
+    from .saving.keras_archive import KERAS_VERSION
+
+    return KERAS_VERSION
 
 
 def __getattr__(name):
@@ -25,10 +33,12 @@ def __getattr__(name):
         globals()[name] = module
         return module
     if name in _NAMES:
-        value = getattr(__getattr__(_NAMES[name]), name)
+        value = getattr(importlib.import_module(f".{_NAMES[name]}", __name__), name)
         globals()[name] = value
         return value
+    if name == "__version__":
+        return version()
     raise AttributeError(f"module 'gradfit.keras' has no attribute {name!r}")
 
 
-__all__ = list(_SUBMODULES) + list(_NAMES) + ["Variable"]
+__all__ = list(_SUBMODULES) + list(_NAMES) + ["Variable", "version"]

@@ -58,8 +58,15 @@ def to_snake_case(name):
 
 
 def clear_session(free_memory=True):
-    """Resets Keras's global state: automatic layer names start again at `dense`, `dense_1`, ..."""
+    """Resets Keras's global state: automatic layer names start again at `dense`, `dense_1`, ..., the global
+    dtype policy goes back to floatx()'s and interactive logging is enabled again. `free_memory` runs Python's
+    garbage collector."""
+    from .layers import dtype_policy
+    from .utils import progbar
+
     _name_uids.clear()
+    dtype_policy.set_global_policy(None)
+    progbar.INTERACTIVE_LOGGING[0] = True
     if free_memory:
         gc.collect()
 
@@ -70,7 +77,10 @@ def standardize_dtype(dtype=None):
         return floatx()
     if hasattr(dtype, "name") and isinstance(dtype.name, str) and not isinstance(dtype, np.dtype):
         dtype = dtype.name
-    return _backend.as_dtype(dtype).name
+    try:
+        return _backend.as_dtype(dtype).name
+    except TypeError:
+        raise ValueError(f"Invalid dtype: {dtype}") from None
 
 
 def is_float_dtype(dtype):

@@ -25,7 +25,7 @@ def unpack_x_y_sample_weight(data):
     if len(data) == 3:
         return data[0], data[1], data[2]
     raise ValueError(f"Data is expected to be in format `x`, `(x,)`, `(x, y)`, or `(x, y, sample_weight)`, "
-                     f"found a tuple of {len(data)} elements")
+                     f"found: {data}")
 
 
 def pack_x_y_sample_weight(x, y=None, sample_weight=None):
